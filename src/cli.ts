@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { openDatabase, type RunningApp, startApp } from './main.js';
+
+const USAGE = `Usage: amos <command>
+
+Commands:
+  start                 run the Slack app (HTTP or Socket Mode), migrating the database first
+  migrate               apply pending database migrations and exit
+  help                  show this text`;
+
+/** Waits for SIGINT/SIGTERM, then stops the app once; a second signal forces exit. */
+function stopOnSignal(app: RunningApp): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`\n${signal} received: shutting down\n`);
+    app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig({ ...process.env, ...slackPlaceholder(process.env) });
+  const logger = createLogger(config.logLevel);
+  const { db, embedded } = await openDatabase(config, logger);
+  try {
+    const applied = await migrateToLatest(db);
+    process.stdout.write(
+      applied.length === 0
+        ? 'The database is up to date.\n'
+        : `Applied: ${applied.map((m) => m.migrationName).join(', ')}\n`,
+    );
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+/** Commands that only touch the database need no Slack settings. */
+function slackPlaceholder(env: NodeJS.ProcessEnv): Record<string, string> {
+  return env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN || env.SLACK_CLIENT_ID
+    ? {}
+    : { SLACK_SIGNING_SECRET: 'unused', SLACK_BOT_TOKEN: 'xoxb-unused' };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const command = positionals[0] ?? 'start';
+  try {
+    switch (command) {
+      case 'start': {
+        const app = await startApp();
+        stopOnSignal(app);
+        return -1;
+      }
+      case 'migrate':
+        await migrate();
+        return 0;
+      case 'help':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `AMOS cannot start: fix these settings (environment variables), then start again:\n${error.problems
+          .map((p) => `  - ${p}`)
+          .join('\n')}\n`,
+      );
+      return 1;
+    }
+    process.stderr.write(`AMOS failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exit(code);

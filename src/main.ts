@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from './clock.js';
+import { type Config, loadConfig } from './config.js';
+import { createDb, type Db } from './db/database.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
+import { createServices } from './services/index.js';
+import { createSlackApp } from './slack/app.js';
+
+export interface RunningApp {
+  readonly config: Config;
+  readonly db: Db;
+  /** The bound HTTP port (useful with PORT=0). */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Opens the configured database, or starts the embedded one when DATABASE_URL is unset. */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  logger: Logger,
+): Promise<{ db: Db; embedded?: EmbeddedDatabase }> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    url = embedded.url;
+  }
+  const db = createDb(url, { onIdleError: (e) => logger.warn({ err: e.message }, 'database connection lost') });
+  return embedded ? { db, embedded } : { db };
+}
+
+/**
+ * Composition root: settings -> database (migrated) -> services -> Slack app. Returns a
+ * handle whose stop() drains in reverse order: Slack first, then the pool, then the
+ * embedded server.
+ */
+export async function startApp(
+  options: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger } = {},
+): Promise<RunningApp> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const { db, embedded } = await openDatabase(config, logger);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
+    const services = createServices({ db, clock });
+    const slack = createSlackApp({ config, services, logger });
+    await slack.start();
+    const address = slack.server()?.address() as AddressInfo | null | undefined;
+    const port = address?.port ?? config.port;
+    logger.info({ port, mode: config.slack.kind }, 'AMOS is listening');
+    return {
+      config,
+      db,
+      port,
+      async stop() {
+        await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'slack stop failed'));
+        await db.destroy();
+        await embedded?.stop();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+}

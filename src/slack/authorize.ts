@@ -1,0 +1,51 @@
+import type { Authorize, AuthorizeResult } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WorkspaceService } from '../services/workspace-service.js';
+
+interface BotIdentity {
+  teamId: string;
+  teamName: string | null;
+  botUserId: string;
+  botId: string;
+}
+
+/**
+ * Authorization for a single-workspace install (SLACK_BOT_TOKEN). `auth.test` runs once per
+ * process, not per request (Bolt's own fallback calls it on every request when token
+ * verification is off), and the workspace row is created on first use.
+ */
+export function singleWorkspaceAuthorize(options: {
+  botToken: string;
+  clientOptions: WebClientOptions;
+  workspaces: WorkspaceService;
+}): Authorize<boolean> {
+  let identity: Promise<BotIdentity> | undefined;
+  const lookup = async (): Promise<BotIdentity> => {
+    const client = new WebClient(options.botToken, options.clientOptions);
+    const result = await client.auth.test();
+    if (!result.team_id || !result.user_id || !result.bot_id) {
+      throw new Error('auth.test did not return the team, bot user and bot ids');
+    }
+    const found = {
+      teamId: result.team_id,
+      teamName: result.team ?? null,
+      botUserId: result.user_id,
+      botId: result.bot_id,
+    };
+    await options.workspaces.ensureWorkspace(found);
+    return found;
+  };
+  return async (source): Promise<AuthorizeResult> => {
+    if (!identity) {
+      identity = lookup();
+      identity.catch(() => {
+        identity = undefined;
+      });
+    }
+    const bot = await identity;
+    if (source.teamId && source.teamId !== bot.teamId) {
+      throw new Error(`request from workspace ${source.teamId}, but the bot token is for ${bot.teamId}`);
+    }
+    return { botToken: options.botToken, botId: bot.botId, botUserId: bot.botUserId, teamId: bot.teamId };
+  };
+}

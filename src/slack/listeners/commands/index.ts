@@ -1,0 +1,55 @@
+import type { App } from '@slack/bolt';
+import { helpMessage } from '../../blocks/help.js';
+import type { SlackDeps } from '../../context.js';
+import { unexpectedFailure } from '../../errors.js';
+import { COMMAND } from '../../ids.js';
+import { help } from './help.js';
+import type { Subcommand, SubcommandContext } from './subcommand.js';
+
+/** Every `/amos` subcommand, in the order help lists them. */
+export const SUBCOMMANDS: readonly Subcommand[] = [help];
+
+/** Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`. */
+export function parseCommandText(text: string): { name: string; args: string } {
+  const trimmed = text.trim();
+  const space = trimmed.search(/\s/);
+  if (space === -1) return { name: trimmed.toLowerCase(), args: '' };
+  return { name: trimmed.slice(0, space).toLowerCase(), args: trimmed.slice(space).trim() };
+}
+
+export function registerCommands(app: App, deps: SlackDeps, subcommands = SUBCOMMANDS): void {
+  const byName = new Map(subcommands.map((s) => [s.name, s]));
+  app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
+    const { name, args } = parseCommandText(command.text);
+    const subcommand = byName.get(name);
+    if (!subcommand) {
+      const note = name
+        ? `\`${COMMAND} ${name}\` is not a command I know. Here is what I can do:`
+        : undefined;
+      await ack({ response_type: 'ephemeral', ...helpMessage(subcommands, note) });
+      return;
+    }
+    let acked = false;
+    const ctx: SubcommandContext = {
+      args,
+      command,
+      teamId: context.teamId ?? command.team_id,
+      userId: command.user_id,
+      ack: async (response) => {
+        acked = true;
+        await ack(response);
+      },
+      respond,
+      client,
+      deps,
+      catalogue: subcommands,
+    };
+    try {
+      await subcommand.run(ctx);
+    } catch (error) {
+      const text = unexpectedFailure(deps.logger, error, `${COMMAND} ${name}`);
+      if (acked) await respond({ response_type: 'ephemeral', text });
+      else await ack({ response_type: 'ephemeral', text });
+    }
+  });
+}

@@ -1,0 +1,10 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../context.js';
+import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
+
+/** Registers every listener the app has; the manifest test reads what this registers. */
+export function registerListeners(app: App, deps: SlackDeps): void {
+  registerEvents(app, deps);
+  registerCommands(app, deps);
+}
