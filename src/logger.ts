@@ -1,4 +1,4 @@
-import { type LogLevel as BoltLogLevel, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { type Logger as BoltLogger, type LogLevel as BoltLogLevel, LogLevel } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
@@ -38,7 +38,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
  */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
-  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  const text = (args: unknown[]) =>
+    args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
   return {
     debug: () => {},
     info: (...args) => child.info(text(args)),

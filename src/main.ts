@@ -24,11 +24,16 @@ export async function openDatabase(
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting embedded PostgreSQL');
+    logger.info(
+      { dataDir: config.dataDir },
+      'DATABASE_URL is not set: starting embedded PostgreSQL',
+    );
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     url = embedded.url;
   }
-  const db = createDb(url, { onIdleError: (e) => logger.warn({ err: e.message }, 'database connection lost') });
+  const db = createDb(url, {
+    onIdleError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
+  });
   return embedded ? { db, embedded } : { db };
 }
 
@@ -46,7 +51,8 @@ export async function startApp(
   const { db, embedded } = await openDatabase(config, logger);
   try {
     const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
+    if (applied.length > 0)
+      logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
     const services = createServices({ db, clock });
     const slack = createSlackApp({ config, services, logger });
     await slack.start();

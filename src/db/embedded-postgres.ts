@@ -6,6 +6,7 @@ import path from 'node:path';
 
 export interface EmbeddedDatabase {
   readonly url: string;
+  readonly port: number;
   stop(): Promise<void>;
 }
 
@@ -17,7 +18,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -57,13 +60,15 @@ async function passwordFor(dir: string): Promise<string> {
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent?: boolean;
+  /** A fixed port (to restart a server where clients expect it); a free one otherwise. */
+  port?: number;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const root = path.resolve(options.dataDir);
   await mkdir(root, { recursive: true });
   const databaseDir = path.join(root, 'pg');
   const password = await passwordFor(root);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -87,6 +92,7 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgres://amos:${encodeURIComponent(password)}@127.0.0.1:${port}/amos`,
+    port,
     stop: () => server.stop(),
   };
 }

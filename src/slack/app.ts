@@ -13,7 +13,13 @@ import { registerListeners } from './listeners/index.js';
  * Bounded retries for the Web API. The client's default retries a 5xx for about thirty
  * minutes, which would hang a handler; 429s wait for Retry-After and count as a retry.
  */
-export const WEB_API_RETRY = { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000, maxRetryTime: 15_000 };
+export const WEB_API_RETRY = {
+  retries: 2,
+  factor: 2,
+  minTimeout: 200,
+  maxTimeout: 2_000,
+  maxRetryTime: 15_000,
+};
 
 export interface SlackApp {
   readonly app: App;
@@ -90,7 +96,11 @@ export function createSlackApp(deps: {
     logger: blogger,
     clientOptions,
     convoStore: false,
-    authorize: singleWorkspaceAuthorize({ botToken, clientOptions, workspaces: services.workspaces }),
+    authorize: singleWorkspaceAuthorize({
+      botToken,
+      clientOptions,
+      workspaces: services.workspaces,
+    }),
   });
   const slackDeps: SlackDeps = { services, config, logger };
   registerListeners(app, slackDeps);
@@ -102,7 +112,8 @@ export function createSlackApp(deps: {
     app,
     async start() {
       const started = await app.start(config.port);
-      if (started && typeof (started as Server).address === 'function') httpServer = started as Server;
+      if (started && typeof (started as Server).address === 'function')
+        httpServer = started as Server;
     },
     async stop() {
       await app.stop();

@@ -44,8 +44,15 @@ export function singleWorkspaceAuthorize(options: {
     }
     const bot = await identity;
     if (source.teamId && source.teamId !== bot.teamId) {
-      throw new Error(`request from workspace ${source.teamId}, but the bot token is for ${bot.teamId}`);
+      throw new Error(
+        `request from workspace ${source.teamId}, but the bot token is for ${bot.teamId}`,
+      );
     }
-    return { botToken: options.botToken, botId: bot.botId, botUserId: bot.botUserId, teamId: bot.teamId };
+    return {
+      botToken: options.botToken,
+      botId: bot.botId,
+      botUserId: bot.botUserId,
+      teamId: bot.teamId,
+    };
   };
 }

@@ -10,7 +10,11 @@ export function correlationId(): string {
 export function unexpectedFailure(logger: Logger, error: unknown, where: string): string {
   const ref = correlationId();
   logger.error(
-    { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), ref, where },
+    {
+      err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+      ref,
+      where,
+    },
     'unexpected failure',
   );
   return `Something went wrong on our side and nothing was changed. If it happens again, give your admin this reference: \`${ref}\`.`;

@@ -8,7 +8,12 @@ import { registerAppHomeOpened } from './app-home-opened.js';
  */
 export function dedupeEvents(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
-    const envelope = body as { type?: string; event_id?: string; team_id?: string; event?: { type?: string } };
+    const envelope = body as {
+      type?: string;
+      event_id?: string;
+      team_id?: string;
+      event?: { type?: string };
+    };
     if (envelope.type !== 'event_callback' || !envelope.event_id) return next();
     const teamId = context.teamId ?? envelope.team_id ?? 'unknown';
     const first = await deps.services.workspaces.claimEvent(
@@ -18,7 +23,11 @@ export function dedupeEvents(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
     );
     if (!first) {
       deps.logger.info(
-        { eventId: envelope.event_id, retryNum: context.retryNum, retryReason: context.retryReason },
+        {
+          eventId: envelope.event_id,
+          retryNum: context.retryNum,
+          retryReason: context.retryReason,
+        },
         'duplicate event delivery ignored',
       );
       return;
