@@ -53,7 +53,7 @@ export async function startApp(
     const applied = await migrateToLatest(db);
     if (applied.length > 0)
       logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
-    const services = createServices({ db, clock });
+    const services = createServices({ db, clock, admins: config.admins });
     const slack = createSlackApp({ config, services, logger });
     await slack.start();
     const address = slack.server()?.address() as AddressInfo | null | undefined;

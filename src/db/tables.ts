@@ -23,9 +23,190 @@ export interface SlackEventReceiptTable {
   received_at: CreatedAt;
 }
 
+export type RoleName = 'admin' | 'executive' | 'operator' | 'partner';
+type Uuid = ColumnType<string, string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface RoleGrantTable {
+  team_id: string;
+  user_id: string;
+  role: RoleName;
+  granted_by: string;
+  granted_at: CreatedAt;
+}
+
+export interface PartnerOrgTable {
+  team_id: string;
+  id: Uuid;
+  name: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PartnerMemberTable {
+  team_id: string;
+  partner_org_id: string;
+  user_id: string;
+  added_by: string;
+  added_at: CreatedAt;
+}
+
+export interface FitAssessmentTable {
+  team_id: string;
+  id: Uuid;
+  partner_org_id: string;
+  version: number;
+  /** Record<FitCriterionKey, { holds: boolean; evidence: string }> */
+  answers: Json<Record<string, { holds: boolean; evidence: string }>>;
+  verdict: 'fit' | 'not_fit' | 'needs_conversation';
+  summary: string;
+  assessed_by: string;
+  assessed_at: Date;
+}
+
+export interface EscalationPathJson {
+  level1: string[];
+  level2: string[];
+  level3: string[];
+}
+
+export interface EngagementTable {
+  team_id: string;
+  id: Uuid;
+  slug: string;
+  name: string;
+  client: string;
+  stage: ColumnType<string, string | undefined, string>;
+  required_approvals: ColumnType<number, number | undefined, number>;
+  sponsor_ids: ColumnType<string[], string[] | undefined, string[]>;
+  operator_id: string;
+  partner_org_id: string | null;
+  partner_channel_id: string | null;
+  escalation_path: ColumnType<EscalationPathJson, string | undefined, string>;
+  /** The last number handed out per reference kind: { "SC": 3, "EX": 1 }. */
+  ref_counters: ColumnType<Record<string, number>, string | undefined, string>;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DiagnosticTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  version: number;
+  /** Ranked, first is most important. */
+  priorities: Json<string[]>;
+  /** Dimension -> score 0-100. */
+  scores: Json<Record<string, number>>;
+  findings: string;
+  recommended_scope: string;
+  author_id: string;
+  submitted_at: Date;
+  frozen_at: Date | null;
+}
+
+export interface ScopeItemTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  title: string;
+  /** YYYY-MM-DD */
+  due_date: string | null;
+  criteria: ColumnType<string[], string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  author_id: string;
+  created_at: Date;
+}
+
+export interface StageCheckpointTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  name: string;
+  due_date: string | null;
+  author_id: string;
+  created_at: Date;
+}
+
+export interface VoteJson {
+  userId: string;
+  decision: 'approve' | 'reject';
+  note?: string;
+  at: string;
+}
+
+export interface ApprovalRequestTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  /** What is approved: 'execution_requirements' (later also 'change_request'). */
+  subject: string;
+  required_approvals: number;
+  requester_ids: string[];
+  status: ColumnType<
+    'pending' | 'approved' | 'rejected',
+    'pending' | undefined,
+    'pending' | 'approved' | 'rejected'
+  >;
+  votes: ColumnType<VoteJson[], string | undefined, string>;
+  requested_by: string;
+  requested_at: Date;
+  decided_at: Date | null;
+}
+
+export interface ApprovalMessageTable {
+  team_id: string;
+  approval_request_id: string;
+  channel_id: string;
+  ts: string;
+  recipient_id: string | null;
+}
+
+export interface CharterAckTable {
+  team_id: string;
+  engagement_id: string;
+  user_id: string;
+  charter_version: number;
+  acked_at: Date;
+}
+
+export interface DecisionRecordTable {
+  team_id: string;
+  id: Generated<string>;
+  engagement_id: string | null;
+  chain_key: string;
+  seq: number;
+  at: Date;
+  actor_id: string;
+  actor_role: string;
+  kind: string;
+  subject_ref: string | null;
+  summary: string;
+  details: Json<unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   slack_event_receipt: SlackEventReceiptTable;
+  role_grant: RoleGrantTable;
+  partner_org: PartnerOrgTable;
+  partner_member: PartnerMemberTable;
+  fit_assessment: FitAssessmentTable;
+  engagement: EngagementTable;
+  diagnostic: DiagnosticTable;
+  scope_item: ScopeItemTable;
+  stage_checkpoint: StageCheckpointTable;
+  approval_request: ApprovalRequestTable;
+  approval_message: ApprovalMessageTable;
+  charter_ack: CharterAckTable;
+  decision_record: DecisionRecordTable;
 }
 
 export type { Generated };

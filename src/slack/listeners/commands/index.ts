@@ -1,13 +1,41 @@
 import type { App } from '@slack/bolt';
 import { helpMessage } from '../../blocks/help.js';
 import type { SlackDeps } from '../../context.js';
-import { unexpectedFailure } from '../../errors.js';
 import { COMMAND } from '../../ids.js';
+import { replyForError } from '../../refusals.js';
+import { activate } from './activate.js';
+import { approve } from './approve.js';
+import { diagnostic } from './diagnostic.js';
+import { export } from './export.js';
+import { fit } from './fit.js';
 import { help } from './help.js';
+import { log } from './log.js';
+import { newEngagement } from './new.js';
+import { partner } from './partner.js';
+import { reject } from './reject.js';
+import { review } from './review.js';
+import { role } from './role.js';
+import { scope } from './scope.js';
+import { status } from './status.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
 /** Every `/amos` subcommand, in the order help lists them. */
-export const SUBCOMMANDS: readonly Subcommand[] = [help];
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  help,
+  newEngagement,
+  diagnostic,
+  review,
+  scope,
+  approve,
+  reject,
+  fit,
+  activate,
+  status,
+  log,
+  export,
+  role,
+  partner,
+];
 
 /** Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`. */
 export function parseCommandText(text: string): { name: string; args: string } {
@@ -47,7 +75,7 @@ export function registerCommands(app: App, deps: SlackDeps, subcommands = SUBCOM
     try {
       await subcommand.run(ctx);
     } catch (error) {
-      const text = unexpectedFailure(deps.logger, error, `${COMMAND} ${name}`);
+      const text = replyForError(deps.logger, error, `${COMMAND} ${name}`);
       if (acked) await respond({ response_type: 'ephemeral', text });
       else await ack({ response_type: 'ephemeral', text });
     }

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import {
+  type ChainedRecord,
+  chainKey,
+  chainNext,
+  type RecordInput,
+} from '../domain/decision-record.js';
+import type { Db, Trx } from './database.js';
+import type { DecisionRecordTable } from './tables.js';
+
+// Insert-only by design: this module exports append and read functions, nothing that changes
+// or removes a record (and the database refuses UPDATE/DELETE/TRUNCATE on the table).
+
+type Row = Omit<DecisionRecordTable, 'details' | 'id'> & { id: string; details: unknown };
+
+function toRecord(row: Row): ChainedRecord {
+  return {
+    teamId: row.team_id,
+    engagementId: row.engagement_id,
+    seq: row.seq,
+    at: row.at,
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    kind: row.kind,
+    subjectRef: row.subject_ref,
+    summary: row.summary,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * Appends one record to its chain inside the caller's transaction. A transaction-scoped
+ * advisory lock on the chain serialises writers, so seq and prev_hash never race.
+ */
+export async function appendDecisionRecord(
+  trx: Trx,
+  input: Omit<RecordInput, 'seq'>,
+): Promise<ChainedRecord> {
+  const key = chainKey(input.teamId, input.engagementId);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  const last = await trx
+    .selectFrom('decision_record')
+    .select(['seq', 'hash'])
+    .where('chain_key', '=', key)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  // Stored details are what jsonb gives back, so the hash is computed over the same value.
+  const details = JSON.parse(JSON.stringify(input.details ?? null));
+  const record = chainNext(last ?? null, { ...input, details });
+  await trx
+    .insertInto('decision_record')
+    .values({
+      team_id: record.teamId,
+      engagement_id: record.engagementId,
+      chain_key: key,
+      seq: record.seq,
+      at: record.at,
+      actor_id: record.actorId,
+      actor_role: record.actorRole,
+      kind: record.kind,
+      subject_ref: record.subjectRef,
+      summary: record.summary,
+      details: JSON.stringify(details),
+      prev_hash: record.prevHash,
+      hash: record.hash,
+    })
+    .execute();
+  return record;
+}
+
+/** One engagement's records (or the workspace chain's, for null), oldest first. */
+export async function listDecisionRecords(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string | null,
+  options: { latest?: number } = {},
+): Promise<ChainedRecord[]> {
+  let query = db
+    .selectFrom('decision_record')
+    .selectAll()
+    .where('chain_key', '=', chainKey(teamId, engagementId))
+    .where('team_id', '=', teamId);
+  if (options.latest !== undefined) {
+    const rows = await query.orderBy('seq', 'desc').limit(options.latest).execute();
+    return (rows as Row[]).map(toRecord).reverse();
+  }
+  query = query.orderBy('seq', 'asc');
+  return ((await query.execute()) as Row[]).map(toRecord);
+}
+
+/** Every chain key in the database, optionally of one team or engagement: what verify-log walks. */
+export async function listChainKeys(
+  db: Db,
+  filter: { teamId?: string; engagementId?: string } = {},
+): Promise<{ chainKey: string; teamId: string; engagementId: string | null }[]> {
+  let query = db
+    .selectFrom('decision_record')
+    .select(['chain_key', 'team_id', 'engagement_id'])
+    .distinct()
+    .orderBy('chain_key');
+  if (filter.teamId) query = query.where('team_id', '=', filter.teamId);
+  if (filter.engagementId) query = query.where('engagement_id', '=', filter.engagementId);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    chainKey: r.chain_key,
+    teamId: r.team_id,
+    engagementId: r.engagement_id,
+  }));
+}

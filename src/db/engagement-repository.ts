@@ -1,0 +1,179 @@
+import type { Selectable } from 'kysely';
+import type { EngagementFacts } from '../domain/engagement.js';
+import type { FitVerdict } from '../domain/fit.js';
+import { formatRef, type RefKind } from '../domain/refs.js';
+import type { Db, Trx } from './database.js';
+import type { EngagementTable } from './tables.js';
+
+export type EngagementRow = Selectable<EngagementTable>;
+
+/** An engagement of this workspace by slug (case-insensitive), or undefined. */
+export async function findEngagementBySlug(db: Db | Trx, teamId: string, slug: string) {
+  return db
+    .selectFrom('engagement')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('slug', '=', slug.toLowerCase())
+    .executeTakeFirst();
+}
+
+/** The engagement whose partner channel this is, if any. */
+export async function findEngagementByChannel(db: Db | Trx, teamId: string, channelId: string) {
+  return db
+    .selectFrom('engagement')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('partner_channel_id', '=', channelId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** Locks the engagement row for the rest of the transaction (serialises every change to it). */
+export async function lockEngagement(trx: Trx, teamId: string, engagementId: string) {
+  return trx
+    .selectFrom('engagement')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', engagementId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+/** Hands out the next reference of a kind (SC-3) for a locked engagement. */
+export async function nextRef(trx: Trx, engagement: EngagementRow, kind: RefKind): Promise<string> {
+  const counters = { ...engagement.ref_counters };
+  const n = (counters[kind] ?? 0) + 1;
+  counters[kind] = n;
+  await trx
+    .updateTable('engagement')
+    .set({ ref_counters: JSON.stringify(counters) })
+    .where('id', '=', engagement.id)
+    .where('team_id', '=', engagement.team_id)
+    .execute();
+  engagement.ref_counters = counters;
+  return formatRef(kind, n);
+}
+
+export async function setStage(
+  trx: Trx,
+  engagement: EngagementRow,
+  stage: string,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('engagement')
+    .set({ stage, updated_at: now })
+    .where('id', '=', engagement.id)
+    .where('team_id', '=', engagement.team_id)
+    .execute();
+}
+
+/** The latest fit verdict of a partner organisation, if it was ever assessed. */
+export async function latestFitVerdict(db: Db | Trx, teamId: string, partnerOrgId: string) {
+  const row = await db
+    .selectFrom('fit_assessment')
+    .select(['verdict', 'version'])
+    .where('team_id', '=', teamId)
+    .where('partner_org_id', '=', partnerOrgId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.verdict as FitVerdict | undefined;
+}
+
+/** Everything the lifecycle rules need about one engagement, read in the caller's transaction. */
+export async function loadEngagementFacts(
+  db: Db | Trx,
+  engagement: EngagementRow,
+): Promise<EngagementFacts> {
+  const teamId = engagement.team_id;
+  const [diagnostic, scopeItems, stages, requirements, partnerOrg] = await Promise.all([
+    db
+      .selectFrom('diagnostic')
+      .select(['ref', 'author_id', 'version'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagement.id)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    db
+      .selectFrom('scope_item')
+      .select(['ref', 'title', 'due_date', 'criteria', 'author_id'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagement.id)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('stage_checkpoint')
+      .select(['ref', 'name', 'due_date', 'author_id'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagement.id)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('approval_request')
+      .select(['ref', 'requester_ids'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagement.id)
+      .where('subject', '=', 'execution_requirements')
+      .orderBy('requested_at', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    engagement.partner_org_id
+      ? db
+          .selectFrom('partner_org')
+          .select(['id', 'name'])
+          .where('team_id', '=', teamId)
+          .where('id', '=', engagement.partner_org_id)
+          .executeTakeFirst()
+      : Promise.resolve(undefined),
+  ]);
+  const authorIds = [
+    ...new Set([
+      ...scopeItems.map((s) => s.author_id),
+      ...stages.map((s) => s.author_id),
+      ...(requirements?.requester_ids ?? []),
+    ]),
+  ];
+  const verdict = partnerOrg ? await latestFitVerdict(db, teamId, partnerOrg.id) : undefined;
+  return {
+    slug: engagement.slug,
+    stage: engagement.stage as EngagementFacts['stage'],
+    requiredApprovals: engagement.required_approvals,
+    ...(diagnostic
+      ? {
+          diagnostic: {
+            ref: diagnostic.ref,
+            authorId: diagnostic.author_id,
+            version: diagnostic.version,
+          },
+        }
+      : {}),
+    requirements:
+      requirements || authorIds.length > 0
+        ? { ref: requirements?.ref ?? 'EX-?', authorIds }
+        : undefined,
+    scopeItems: scopeItems.map((s) => ({
+      ref: s.ref,
+      title: s.title,
+      ...(s.due_date ? { dueDate: s.due_date } : {}),
+      criteria: s.criteria,
+    })),
+    stages: stages.map((s) => ({
+      ref: s.ref,
+      name: s.name,
+      ...(s.due_date ? { dueDate: s.due_date } : {}),
+    })),
+    escalationPath: engagement.escalation_path,
+    ...(partnerOrg
+      ? {
+          partnerOrg: {
+            id: partnerOrg.id,
+            name: partnerOrg.name,
+            ...(verdict ? { latestVerdict: verdict } : {}),
+          },
+        }
+      : {}),
+    ...(engagement.partner_channel_id ? { partnerChannelId: engagement.partner_channel_id } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Clock } from '../clock.js';
+import type { Db, Trx } from '../db/database.js';
+import { appendDecisionRecord } from '../db/decision-record-repository.js';
+import type { ChainedRecord } from '../domain/decision-record.js';
+import { DomainRefusal, type Result, refuse } from '../domain/errors.js';
+import { type Actor, authorize, type Capability } from '../domain/roles.js';
+import { actingRole, adminMentions, loadActor } from './actor-service.js';
+
+/** What every service needs: the database, the clock and the bootstrap admins. */
+export interface ServiceDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly admins: readonly string[];
+}
+
+export interface RecordSpec {
+  engagementId: string | null;
+  kind: string;
+  subjectRef: string | null;
+  summary: string;
+  details?: unknown;
+  /** The capability exercised, to name the acting role; defaults to the actor's most senior role. */
+  capability?: Capability;
+}
+
+/** One change in progress: its transaction, who acts, when, and how to record it. */
+export interface Change {
+  readonly trx: Trx;
+  readonly teamId: string;
+  readonly actor: Actor;
+  readonly now: Date;
+  /** Refuses (rolling the transaction back) unless the actor holds the capability. */
+  authorize(capability: Capability): Promise<void>;
+  /** Appends a decision record in this transaction. */
+  record(spec: RecordSpec): Promise<ChainedRecord>;
+}
+
+/** Unwraps a domain result; a refusal is thrown as DomainRefusal, which rolls the change back. */
+export function check<T>(result: Result<T>): T {
+  if (!result.ok) throw new DomainRefusal(result.refusal);
+  return result.value;
+}
+
+/** Throws a not_found refusal. */
+export function notFound(message: string): never {
+  throw new DomainRefusal(refuse('not_found', message).refusal);
+}
+
+/**
+ * Runs `work` in one database transaction with the acting user loaded: the change, its
+ * decision records and its follow-up jobs commit together or not at all. Slack calls belong
+ * after it returns.
+ */
+export async function runChange<T>(
+  deps: ServiceDeps,
+  teamId: string,
+  userId: string,
+  work: (change: Change) => Promise<T>,
+): Promise<T> {
+  return deps.db.transaction().execute(async (trx) => {
+    const actor = await loadActor(trx, teamId, userId, deps.admins);
+    const now = deps.clock.now();
+    const change: Change = {
+      trx,
+      teamId,
+      actor,
+      now,
+      async authorize(capability) {
+        check(authorize(actor, capability, await adminMentions(trx, teamId, deps.admins)));
+      },
+      record: (spec) =>
+        appendDecisionRecord(trx, {
+          teamId,
+          engagementId: spec.engagementId,
+          at: now,
+          actorId: actor.userId,
+          actorRole: actingRole(actor, spec.capability),
+          kind: spec.kind,
+          subjectRef: spec.subjectRef,
+          summary: spec.summary,
+          details: spec.details ?? {},
+        }),
+    };
+    return work(change);
+  });
+}
