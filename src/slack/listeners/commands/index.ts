@@ -6,7 +6,7 @@ import { replyForError } from '../../refusals.js';
 import { activate } from './activate.js';
 import { approve } from './approve.js';
 import { diagnostic } from './diagnostic.js';
-import { export } from './export.js';
+import { exportLog } from './export.js';
 import { fit } from './fit.js';
 import { help } from './help.js';
 import { log } from './log.js';
@@ -32,7 +32,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   activate,
   status,
   log,
-  export,
+  exportLog,
   role,
   partner,
 ];
