@@ -134,7 +134,6 @@ export type SlackMode =
       clientSecret: string;
       stateSecret: string;
       encryptionKey: string;
-      botToken?: string;
     };
 
 export interface Config {
@@ -202,7 +201,6 @@ function slackMode(env: SlackEnv, problems: string[]): SlackMode | undefined {
       clientSecret: env.SLACK_CLIENT_SECRET!,
       stateSecret: env.SLACK_STATE_SECRET!,
       encryptionKey: env.AMOS_ENCRYPTION_KEY!,
-      ...(env.SLACK_BOT_TOKEN ? { botToken: env.SLACK_BOT_TOKEN } : {}),
     };
   }
   if (env.SLACK_APP_TOKEN) {

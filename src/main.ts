@@ -6,6 +6,8 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-post
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
+import { createInstallationStore } from './services/installation-service.js';
+import { createTokenCipher } from './services/token-cipher.js';
 import { createSlackApp } from './slack/app.js';
 
 export interface RunningApp {
@@ -54,7 +56,20 @@ export async function startApp(
     if (applied.length > 0)
       logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
     const services = createServices({ db, clock, admins: config.admins });
-    const slack = createSlackApp({ config, services, logger });
+    const installationStore =
+      config.slack.kind === 'oauth'
+        ? createInstallationStore({
+            db,
+            clock,
+            cipher: createTokenCipher(config.slack.encryptionKey),
+          })
+        : undefined;
+    const slack = createSlackApp({
+      config,
+      services,
+      logger,
+      ...(installationStore ? { installationStore } : {}),
+    });
     await slack.start();
     const address = slack.server()?.address() as AddressInfo | null | undefined;
     const port = address?.port ?? config.port;

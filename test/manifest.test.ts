@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOT_SCOPES } from '../src/slack/app.js';
 import type { SlackDeps } from '../src/slack/context.js';
 import { SUBCOMMANDS } from '../src/slack/listeners/commands/index.js';
 import { registerListeners } from '../src/slack/listeners/index.js';
@@ -67,6 +68,10 @@ describe('manifest.yml', () => {
     expect(code.events.length).toBeGreaterThan(0);
     expect(code.webApiMethods.length).toBeGreaterThan(0);
     expect(manifestProblems(manifest, code)).toEqual([]);
+  });
+
+  it('requests the same bot scopes on OAuth install as the manifest declares', () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('fails when a handler is added without its manifest entry', () => {

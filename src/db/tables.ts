@@ -11,6 +11,9 @@ export interface WorkspaceTable {
   /** AES-256-GCM ciphertext of the bot token (OAuth installs only). */
   bot_token_encrypted: string | null;
   installed_by: string | null;
+  /** AES-256-GCM ciphertext of the OAuth installation JSON (OAuth installs only). */
+  installation_encrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  uninstalled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   installed_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

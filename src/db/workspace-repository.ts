@@ -47,3 +47,52 @@ export async function claimEventReceipt(
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** Stores an OAuth installation (already encrypted) and the bot identity; the installer is recorded once. */
+export async function saveInstallation(
+  db: Db,
+  ws: WorkspaceIdentity & { installedBy: string | null; installationEncrypted: string },
+): Promise<void> {
+  await db
+    .insertInto('workspace')
+    .values({
+      team_id: ws.teamId,
+      team_name: ws.teamName,
+      bot_user_id: ws.botUserId,
+      bot_id: ws.botId,
+      installed_by: ws.installedBy,
+      installation_encrypted: ws.installationEncrypted,
+    })
+    .onConflict((oc) =>
+      oc.column('team_id').doUpdateSet((eb) => ({
+        team_name: ws.teamName,
+        bot_user_id: ws.botUserId,
+        bot_id: ws.botId,
+        installation_encrypted: ws.installationEncrypted,
+        installed_by: eb.fn.coalesce('workspace.installed_by', eb.val(ws.installedBy)),
+        uninstalled_at: null,
+        updated_at: new Date(),
+      })),
+    )
+    .execute();
+}
+
+/** The encrypted installation of a workspace that has not uninstalled the app. */
+export async function findInstallation(db: Db, teamId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('workspace')
+    .select('installation_encrypted')
+    .where('team_id', '=', teamId)
+    .where('uninstalled_at', 'is', null)
+    .executeTakeFirst();
+  return row?.installation_encrypted ?? undefined;
+}
+
+/** Forgets the installation's tokens (app uninstalled); the workspace's records stay. */
+export async function markUninstalled(db: Db, teamId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('workspace')
+    .set({ installation_encrypted: null, uninstalled_at: at })
+    .where('team_id', '=', teamId)
+    .execute();
+}

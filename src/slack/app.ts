@@ -1,5 +1,14 @@
 import type { Server } from 'node:http';
-import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type Authorize,
+  type CustomRoute,
+  ErrorCode,
+  HTTPReceiver,
+  type InstallationStore,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import { boltLogger, type Logger } from '../logger.js';
@@ -20,6 +29,22 @@ export const WEB_API_RETRY = {
   maxTimeout: 2_000,
   maxRetryTime: 15_000,
 };
+
+/** The bot scopes requested on OAuth install; keep in step with manifest.yml (a test checks). */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'users:read',
+  'channels:read',
+  'channels:history',
+  'channels:manage',
+  'groups:read',
+  'groups:history',
+  'groups:write',
+  'pins:write',
+  'files:write',
+] as const;
 
 export interface SlackApp {
   readonly app: App;
@@ -66,45 +91,72 @@ export function createSlackApp(deps: {
   config: Config;
   services: Services;
   logger: Logger;
+  installationStore?: InstallationStore;
 }): SlackApp {
   const { config, services, logger } = deps;
   const slack = config.slack;
   const clientOptions = webClientOptions(config, logger);
   const blogger = boltLogger(logger);
   const customRoutes = healthRoutes(services);
-  if (slack.kind === 'oauth' && !slack.botToken) {
-    throw new Error('OAuth installs are not available yet: set SLACK_BOT_TOKEN as well');
+  let receiver: Receiver;
+  let authorize: Authorize<boolean> | undefined;
+  if (slack.kind === 'oauth') {
+    if (!deps.installationStore) throw new Error('OAuth mode needs an installation store');
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret,
+      endpoints: '/slack/events',
+      logger: blogger,
+      customRoutes,
+      processBeforeResponse: false,
+      clientId: slack.clientId,
+      clientSecret: slack.clientSecret,
+      stateSecret: slack.stateSecret,
+      scopes: [...BOT_SCOPES],
+      installationStore: deps.installationStore,
+      installerOptions: {
+        installPath: '/slack/install',
+        redirectUriPath: '/slack/oauth_redirect',
+        directInstall: true,
+        clientOptions,
+      },
+    });
+  } else {
+    authorize = singleWorkspaceAuthorize({
+      botToken: slack.botToken,
+      clientOptions,
+      workspaces: services.workspaces,
+    });
+    receiver =
+      slack.kind === 'socket'
+        ? new SocketModeReceiver({
+            appToken: slack.appToken,
+            logger: blogger,
+            customRoutes,
+            installerOptions: { port: config.port },
+          })
+        : new HTTPReceiver({
+            signingSecret: slack.signingSecret,
+            endpoints: '/slack/events',
+            logger: blogger,
+            customRoutes,
+            processBeforeResponse: false,
+          });
   }
-  const botToken = slack.botToken as string;
-  const receiver =
-    slack.kind === 'socket'
-      ? new SocketModeReceiver({
-          appToken: slack.appToken,
-          logger: blogger,
-          customRoutes,
-          installerOptions: { port: config.port },
-        })
-      : new HTTPReceiver({
-          signingSecret: slack.signingSecret,
-          endpoints: '/slack/events',
-          logger: blogger,
-          customRoutes,
-          processBeforeResponse: false,
-        });
   const app = new App({
     receiver,
     logger: blogger,
     clientOptions,
     convoStore: false,
-    authorize: singleWorkspaceAuthorize({
-      botToken,
-      clientOptions,
-      workspaces: services.workspaces,
-    }),
+    ...(authorize ? { authorize } : {}),
   });
   const slackDeps: SlackDeps = { services, config, logger };
   registerListeners(app, slackDeps);
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // A workspace that has not installed the app (or uninstalled it): nothing to answer.
+      logger.warn({ err: error.message }, 'request from a workspace without an installation');
+      return;
+    }
     unexpectedFailure(logger, error, 'bolt');
   });
   let httpServer: Server | undefined;

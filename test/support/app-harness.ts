@@ -1,8 +1,13 @@
-import type { Clock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/database.js';
+import { createDb } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningApp, startApp } from '../../src/main.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { createInstallationStore } from '../../src/services/installation-service.js';
+import { createTokenCipher } from '../../src/services/token-cipher.js';
+import { BOT_SCOPES } from '../../src/slack/app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { SlackDriver } from './driver.js';
 
@@ -14,6 +19,39 @@ export const TEAM = {
   botUserId: 'U0BOT',
   botId: 'B0BOT',
 };
+
+/** Stores a workspace's OAuth installation exactly as the app's install flow would. */
+export async function installWorkspace(
+  databaseUrl: string,
+  team: typeof TEAM & { installedBy: string },
+): Promise<void> {
+  const db = createDb(databaseUrl, { max: 1 });
+  try {
+    await migrateToLatest(db);
+    const store = createInstallationStore({
+      db,
+      clock: systemClock,
+      cipher: createTokenCipher(ENCRYPTION_KEY),
+    });
+    await store.storeInstallation({
+      team: { id: team.id, name: team.name },
+      enterprise: undefined,
+      user: { id: team.installedBy, token: undefined, scopes: undefined },
+      bot: {
+        token: team.botToken,
+        userId: team.botUserId,
+        id: team.botId,
+        scopes: [...BOT_SCOPES],
+      },
+      tokenType: 'bot',
+      isEnterpriseInstall: false,
+      appId: 'A0AMOS',
+      authVersion: 'v2',
+    });
+  } finally {
+    await db.destroy();
+  }
+}
 
 export interface Harness {
   readonly app: RunningApp;
@@ -29,25 +67,47 @@ export interface Harness {
  * The real app (Bolt HTTP receiver, services, migrations) on a fresh database, talking to a
  * fake Slack Web API on 127.0.0.1, with a driver that sends signed requests to it.
  */
-export async function startHarness(
-  options: {
-    env?: Record<string, string>;
-    clock?: Clock;
-    database?: TestDatabase;
-    databaseUrl?: string;
-  } = {},
-): Promise<Harness> {
+export const ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef0123456789';
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  database?: TestDatabase;
+  databaseUrl?: string;
+  /**
+   * Run as a multi-workspace OAuth app with these workspaces installed (their installations
+   * stored encrypted, as the install flow would) instead of the single-token install.
+   */
+  oauthTeams?: (typeof TEAM & { installedBy: string })[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = options.databaseUrl
     ? undefined
     : (options.database ?? (await createTestDatabase()));
+  const databaseUrl = options.databaseUrl ?? database?.url;
   const fake = await startFakeSlack();
-  fake.addTeam(TEAM);
+  let slackEnv: Record<string, string> = { SLACK_BOT_TOKEN: TEAM.botToken };
+  if (options.oauthTeams) {
+    slackEnv = {
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'test-client-secret',
+      SLACK_STATE_SECRET: 'test-state-secret',
+      AMOS_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    };
+    for (const team of options.oauthTeams) {
+      fake.addTeam(team);
+      await installWorkspace(databaseUrl!, team);
+    }
+  } else {
+    fake.addTeam(TEAM);
+  }
   const app = await startApp({
     env: {
       SLACK_API_URL: fake.apiUrl,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: TEAM.botToken,
-      DATABASE_URL: options.databaseUrl ?? database?.url,
+      ...slackEnv,
+      DATABASE_URL: databaseUrl,
       PORT: '0',
       ...options.env,
     },

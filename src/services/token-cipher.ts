@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Authenticated encryption (AES-256-GCM) for secrets at rest, keyed from AMOS_ENCRYPTION_KEY.
+ * The output is `v1.<iv>.<tag>.<ciphertext>` in base64url; tampering makes decrypt throw.
+ */
+export interface TokenCipher {
+  encrypt(plaintext: string): string;
+  decrypt(sealed: string): string;
+}
+
+export function createTokenCipher(secret: string): TokenCipher {
+  const key = createHash('sha256').update(`amos-token-cipher:${secret}`).digest();
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      const parts = [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url'));
+      return `v1.${parts.join('.')}`;
+    },
+    decrypt(sealed) {
+      const [version, iv, tag, body] = sealed.split('.');
+      if (version !== 'v1' || !iv || !tag || body === undefined)
+        throw new Error('unknown ciphertext format');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_SCOPES } from '../../src/slack/app.js';
+import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+
+const OTHER = {
+  id: 'T0OTHER',
+  name: 'Other Co',
+  botToken: 'xoxb-test-T0OTHER',
+  botUserId: 'U0BOT2',
+  botId: 'B0BOT2',
+  installedBy: 'U0OTHERADMIN',
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ oauthTeams: [{ ...TEAM, installedBy: 'U0ADMIN' }, OTHER] });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('several workspaces (OAuth installs)', () => {
+  it('keeps each installation encrypted at rest', async () => {
+    const rows = await h.db.selectFrom('workspace').selectAll().orderBy('team_id').execute();
+    expect(rows.map((r) => [r.team_id, r.installed_by])).toEqual([
+      ['T0AMOS', 'U0ADMIN'],
+      ['T0OTHER', 'U0OTHERADMIN'],
+    ]);
+    for (const row of rows) {
+      expect(row.installation_encrypted).toMatch(/^v1\./);
+      expect(row.installation_encrypted).not.toContain('xoxb-');
+    }
+  });
+
+  it("answers each workspace with that workspace's own bot token, and never calls auth.test", async () => {
+    h.fake.reset();
+    const event = { type: 'app_home_opened', user: 'U0ALICE', channel: 'D0ALICE', tab: 'home' };
+    await h.driver.event(event, { teamId: TEAM.id });
+    await h.driver.event({ ...event, user: 'U0OMAR' }, { teamId: OTHER.id });
+    await h.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0OMAR');
+    await h.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0ALICE');
+    const byUser = Object.fromEntries(
+      h.fake.callsTo('views.publish').map((c) => [c.args.user_id, c.token]),
+    );
+    expect(byUser).toEqual({ U0ALICE: TEAM.botToken, U0OMAR: OTHER.botToken });
+    expect(h.fake.callsTo('auth.test')).toHaveLength(0);
+  });
+
+  it('serves nothing to a workspace that has not installed the app', async () => {
+    h.fake.reset();
+    const res = await h.driver.event(
+      { type: 'app_home_opened', user: 'U0EVE', channel: 'D0EVE', tab: 'home' },
+      { teamId: 'T0STRANGER' },
+    );
+    expect(res.status).toBeGreaterThanOrEqual(200);
+    expect(h.fake.calls).toHaveLength(0);
+    const receipts = await h.db
+      .selectFrom('slack_event_receipt')
+      .selectAll()
+      .where('team_id', '=', 'T0STRANGER')
+      .execute();
+    expect(receipts).toEqual([]);
+  });
+
+  it('offers the install link with the bot scopes the manifest declares', async () => {
+    const res = await fetch(`${h.baseUrl}/slack/install`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(location.pathname).toBe('/oauth/v2/authorize');
+    expect(location.searchParams.get('client_id')).toBe('1111.2222');
+    expect(location.searchParams.get('scope')?.split(',')).toEqual([...BOT_SCOPES]);
+    expect(location.searchParams.get('state')).toBeTruthy();
+  });
+});
