@@ -35,7 +35,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('added_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addPrimaryKeyConstraint('partner_member_pk', ['partner_org_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('partner_member_user').on('partner_member').columns(['team_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('partner_member_user')
+    .on('partner_member')
+    .columns(['team_id', 'user_id'])
+    .execute();
 
   await teamColumn('fit_assessment')
     .addColumn('id', id, (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
@@ -57,7 +61,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('client', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull().defaultTo('draft'))
-    .addColumn('required_approvals', 'integer', (c) => c.notNull().defaultTo(1).check(sql`required_approvals >= 1`))
+    .addColumn('required_approvals', 'integer', (c) =>
+      c.notNull().defaultTo(1).check(sql`required_approvals >= 1`),
+    )
     .addColumn('sponsor_ids', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('operator_id', 'text', (c) => c.notNull())
     .addColumn('partner_org_id', id, (c) => c.references('partner_org.id'))

@@ -1,4 +1,9 @@
 import { parseArgs } from 'node:util';
+import {
+  DECISION_LOG_USAGE,
+  exportCommand,
+  verifyLogCommand,
+} from './cli/decision-log-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
@@ -11,6 +16,7 @@ Commands:
   start                 run the Slack app (HTTP or Socket Mode), migrating the database first
   migrate               apply pending database migrations and exit
   local                 run the app against a Slack stand-in on 127.0.0.1 (no Slack app needed)
+${DECISION_LOG_USAGE}
   help                  show this text`;
 
 /** Waits for SIGINT/SIGTERM, then stops the app once; a second signal forces exit. */
@@ -88,6 +94,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate':
         await migrate();
         return 0;
+      case 'verify-log':
+      case 'export': {
+        const run = command === 'export' ? exportCommand : verifyLogCommand;
+        const args = argv.slice(argv.indexOf(command) + 1);
+        return await run(args, { ...process.env, ...slackPlaceholder(process.env) });
+      }
       case 'help':
       case '--help':
         process.stdout.write(`${USAGE}\n`);

@@ -110,3 +110,95 @@ export async function listChainKeys(
     engagementId: r.engagement_id,
   }));
 }
+
+/**
+ * Every record filed under one chain key, by that key alone, in seq order: what verify-log
+ * checks, so a row whose team or engagement was altered still shows up (as a mixed chain).
+ */
+export async function listChainRecords(db: Db, key: string): Promise<ChainedRecord[]> {
+  const rows = await db
+    .selectFrom('decision_record')
+    .selectAll()
+    .where('chain_key', '=', key)
+    .orderBy('seq', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+  return (rows as Row[]).map(toRecord);
+}
+
+/** A chain with its label: the engagement's slug, or null for the workspace chain. */
+export interface ChainSummary {
+  readonly chainKey: string;
+  readonly teamId: string;
+  readonly engagementId: string | null;
+  readonly slug: string | null;
+}
+
+/**
+ * The chains holding records, with their engagement's slug, optionally of one team and/or some
+ * engagements; ordered by team, then the workspace chain, then slug.
+ */
+export async function listChainSummaries(
+  db: Db,
+  filter: { teamId?: string; engagementIds?: readonly string[] } = {},
+): Promise<ChainSummary[]> {
+  let query = db
+    .selectFrom('decision_record as r')
+    .leftJoin('engagement as e', (join) =>
+      join.onRef('e.id', '=', 'r.engagement_id').onRef('e.team_id', '=', 'r.team_id'),
+    )
+    .select(['r.chain_key', 'r.team_id', 'r.engagement_id', 'e.slug'])
+    .distinct();
+  if (filter.teamId) query = query.where('r.team_id', '=', filter.teamId);
+  if (filter.engagementIds) {
+    if (filter.engagementIds.length === 0) return [];
+    query = query.where('r.engagement_id', 'in', [...filter.engagementIds]);
+  }
+  const rows = await query.execute();
+  return rows
+    .map((r) => ({
+      chainKey: r.chain_key,
+      teamId: r.team_id,
+      engagementId: r.engagement_id,
+      slug: r.slug,
+    }))
+    .sort(
+      (a, b) =>
+        a.teamId.localeCompare(b.teamId) ||
+        Number(a.engagementId !== null) - Number(b.engagementId !== null) ||
+        (a.slug ?? '').localeCompare(b.slug ?? '') ||
+        a.chainKey.localeCompare(b.chainKey),
+    );
+}
+
+/** An engagement of this workspace by id (id and slug only), to label its chain; undefined if not this workspace's. */
+export async function findChainEngagement(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+): Promise<{ id: string; slug: string } | undefined> {
+  return db
+    .selectFrom('engagement')
+    .select(['id', 'slug'])
+    .where('team_id', '=', teamId)
+    .where('id', '=', engagementId)
+    .executeTakeFirst();
+}
+
+/**
+ * Engagements with this slug, in one workspace or (for the command line, which acts for no
+ * workspace) in every one, ordered by team.
+ */
+export async function findEngagementsBySlugForLog(
+  db: Db,
+  slug: string,
+  teamId?: string,
+): Promise<{ id: string; teamId: string; slug: string }[]> {
+  let query = db
+    .selectFrom('engagement')
+    .select(['id', 'team_id', 'slug'])
+    .where('slug', '=', slug.toLowerCase());
+  if (teamId) query = query.where('team_id', '=', teamId);
+  const rows = await query.orderBy('team_id').execute();
+  return rows.map((r) => ({ id: r.id, teamId: r.team_id, slug: r.slug }));
+}

@@ -177,3 +177,99 @@ export async function loadEngagementFacts(
     ...(engagement.partner_channel_id ? { partnerChannelId: engagement.partner_channel_id } : {}),
   };
 }
+
+/** The columns a new engagement is created with (it starts in draft). */
+export interface NewEngagementRow {
+  teamId: string;
+  slug: string;
+  name: string;
+  client: string;
+  sponsorIds: readonly string[];
+  operatorId: string;
+  partnerOrgId: string | null;
+  partnerChannelId: string | null;
+  escalationPath: { level1: string[]; level2: string[]; level3: string[] };
+  requiredApprovals: number;
+  createdBy: string;
+  now: Date;
+}
+
+/** Inserts a draft engagement; the unique (team_id, slug) constraint refuses a taken slug. */
+export async function insertEngagement(trx: Trx, row: NewEngagementRow): Promise<EngagementRow> {
+  return trx
+    .insertInto('engagement')
+    .values({
+      team_id: row.teamId,
+      slug: row.slug.toLowerCase(),
+      name: row.name,
+      client: row.client,
+      stage: 'draft',
+      required_approvals: row.requiredApprovals,
+      sponsor_ids: [...row.sponsorIds],
+      operator_id: row.operatorId,
+      partner_org_id: row.partnerOrgId,
+      partner_channel_id: row.partnerChannelId,
+      escalation_path: JSON.stringify(row.escalationPath),
+      created_by: row.createdBy,
+      created_at: row.now,
+      updated_at: row.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets the engagement's partner channel (the caller records engagement.channel_linked). */
+export async function setPartnerChannel(
+  trx: Trx,
+  engagement: EngagementRow,
+  channelId: string,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('engagement')
+    .set({ partner_channel_id: channelId, updated_at: now })
+    .where('id', '=', engagement.id)
+    .where('team_id', '=', engagement.team_id)
+    .execute();
+  engagement.partner_channel_id = channelId;
+}
+
+/** The workspace's engagements, newest first; only those of `partnerOrgIds` when given. */
+export async function listEngagements(
+  db: Db | Trx,
+  teamId: string,
+  filter: { partnerOrgIds?: readonly string[] } = {},
+): Promise<EngagementRow[]> {
+  let query = db.selectFrom('engagement').selectAll().where('team_id', '=', teamId);
+  if (filter.partnerOrgIds) {
+    if (filter.partnerOrgIds.length === 0) return [];
+    query = query.where('partner_org_id', 'in', [...filter.partnerOrgIds]);
+  }
+  return query.orderBy('created_at', 'desc').orderBy('slug').execute();
+}
+
+/** The partner organisations a user belongs to in this workspace. */
+export async function partnerOrgIdsOf(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('partner_member')
+    .select('partner_org_id')
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.partner_org_id);
+}
+
+/** An engagement of this workspace by id, or undefined (also for a malformed id). */
+export async function findEngagementById(db: Db | Trx, teamId: string, engagementId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(engagementId)) return undefined;
+  return db
+    .selectFrom('engagement')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', engagementId)
+    .executeTakeFirst();
+}

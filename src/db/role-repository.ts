@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Trx } from './database.js';
 import type { RoleName } from './tables.js';
 
@@ -41,4 +42,71 @@ export async function adminIds(db: Db | Trx, teamId: string): Promise<string[]> 
     .where('role', '=', 'admin')
     .execute();
   return rows.map((r) => r.user_id);
+}
+
+/**
+ * Serialises role changes of one workspace for the rest of the transaction, so two admins
+ * revoking each other at once cannot leave the workspace without an admin.
+ */
+export async function lockRoleGrants(trx: Trx, teamId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`role_grant:${teamId}`}, 0))`.execute(
+    trx,
+  );
+}
+
+/** Grants `role`; false (and nothing written) when the user already holds it. */
+export async function insertRoleGrant(
+  trx: Trx,
+  grant: { teamId: string; userId: string; role: RoleName; grantedBy: string; at: Date },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('role_grant')
+    .values({
+      team_id: grant.teamId,
+      user_id: grant.userId,
+      role: grant.role,
+      granted_by: grant.grantedBy,
+      granted_at: grant.at,
+    })
+    .onConflict((oc) => oc.columns(['team_id', 'user_id', 'role']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Revokes `role`; false when the user did not hold it as a grant. */
+export async function deleteRoleGrant(
+  trx: Trx,
+  teamId: string,
+  userId: string,
+  role: RoleName,
+): Promise<boolean> {
+  const deleted = await trx
+    .deleteFrom('role_grant')
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .where('role', '=', role)
+    .returning('user_id')
+    .executeTakeFirst();
+  return deleted !== undefined;
+}
+
+/** Every granted role of the workspace, by user then role. */
+export async function listRoleGrants(
+  db: Db | Trx,
+  teamId: string,
+): Promise<{ userId: string; role: RoleName; grantedBy: string; grantedAt: Date }[]> {
+  const rows = await db
+    .selectFrom('role_grant')
+    .select(['user_id', 'role', 'granted_by', 'granted_at'])
+    .where('team_id', '=', teamId)
+    .orderBy('user_id')
+    .orderBy('role')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    role: r.role,
+    grantedBy: r.granted_by,
+    grantedAt: r.granted_at,
+  }));
 }

@@ -8,3 +8,98 @@ export const EVENTS = {
 export const HOME = {
   helpBlock: 'home_help',
 } as const;
+
+/** Partner activation, the charter acknowledgement, and partner channel gating. */
+export const ACTIVATION = {
+  memberJoinedEvent: 'member_joined_channel',
+  messageEvent: 'message',
+  requirementsBlock: 'activation_requirements',
+  charterBlock: 'activation_charter',
+  charterAckBlock: 'charter_ack',
+  charterAckAction: 'charter_acknowledge',
+  retrySetupBlock: 'activation_retry',
+  retrySetupAction: 'activation_retry_setup',
+} as const;
+
+/** Partner fit assessment modal: one yes/no block and one evidence block per criterion key. */
+export const FIT = {
+  callbackId: 'fit_assessment',
+  introBlock: 'fit_intro',
+  holdsAction: 'fit_holds',
+  evidenceAction: 'fit_evidence',
+  holdsBlock: (criterionKey: string) => `fit_${criterionKey}_holds`,
+  evidenceBlock: (criterionKey: string) => `fit_${criterionKey}_evidence`,
+} as const;
+
+/** `/amos new`: the engagement modal; each input block holds one element with action id `value`. */
+export const NEW_ENGAGEMENT = {
+  callbackId: 'engagement_new',
+  inputAction: 'value',
+  blocks: {
+    name: 'engagement_name',
+    slug: 'engagement_slug',
+    client: 'engagement_client',
+    sponsors: 'engagement_sponsors',
+    operator: 'engagement_operator',
+    partnerOrg: 'engagement_partner_org',
+    partnerOrgNone: 'engagement_partner_org_none',
+    channelName: 'engagement_channel_name',
+    channelExisting: 'engagement_channel_existing',
+    escalation1: 'engagement_escalation_1',
+    escalation2: 'engagement_escalation_2',
+    escalation3: 'engagement_escalation_3',
+    requiredApprovals: 'engagement_required_approvals',
+  },
+  /** Link a partner channel later (button in the creator's DM, then a small modal). */
+  linkChannelAction: 'engagement_link_channel',
+  linkChannelCallbackId: 'engagement_link_channel',
+} as const;
+
+/** `/amos diagnostic` (System Entry) and `/amos review` (Output Review). */
+export const DIAGNOSTIC_FORM = {
+  callbackId: 'diagnostic_submit',
+  inputAction: 'value',
+  blocks: {
+    intro: 'diagnostic_intro',
+    priorities: 'diagnostic_priorities',
+    scores: 'diagnostic_scores',
+    findings: 'diagnostic_findings',
+    recommendedScope: 'diagnostic_recommended_scope',
+  },
+  reviewActionsBlock: 'review_actions',
+  confirmAction: 'review_confirm',
+  sendBackAction: 'review_send_back',
+  sendBackCallbackId: 'review_send_back',
+  reasonBlock: 'review_send_back_reason',
+} as const;
+
+/** Execution requirements (`/amos scope`): overview buttons and the two modals. */
+export const SCOPE = {
+  actionsBlock: 'scope_actions',
+  addItemAction: 'scope_add_item',
+  addStageAction: 'scope_add_stage',
+  submitAction: 'scope_submit',
+  itemModal: 'scope_item_modal',
+  stageModal: 'scope_stage_modal',
+  titleBlock: 'scope_title',
+  titleAction: 'title',
+  criteriaBlock: 'scope_criteria',
+  criteriaAction: 'criteria',
+  dueBlock: 'scope_due',
+  dueAction: 'due_date',
+  stageNameBlock: 'scope_stage_name',
+  stageNameAction: 'name',
+  stageDateBlock: 'scope_stage_date',
+  stageDateAction: 'date',
+} as const;
+
+/** Approval requests: Approve / Reject on every copy, and the modal asking why. */
+export const APPROVAL = {
+  approveAction: 'approval_approve',
+  rejectAction: 'approval_reject',
+  actionsBlock: (approvalRequestId: string) => `approval_actions:${approvalRequestId}`,
+  decisionBlock: 'approval_decision',
+  rejectModal: 'approval_reject_modal',
+  reasonBlock: 'approval_reason',
+  reasonAction: 'reason',
+} as const;

@@ -1,5 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
+import { registerActivationActions } from './activation.js';
+import { registerApprovalActions } from './approval.js';
+import { registerEngagementActions } from './engagement.js';
+import { registerScopeActions } from './scope.js';
 
 /** Registers every button and menu handler (one file per handler beside this one). */
-export function registerActions(_app: App, _deps: SlackDeps): void {}
+export function registerActions(app: App, deps: SlackDeps): void {
+  registerScopeActions(app, deps);
+  registerApprovalActions(app, deps);
+  registerActivationActions(app, deps);
+  registerEngagementActions(app, deps);
+}

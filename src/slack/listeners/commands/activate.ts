@@ -1,11 +1,38 @@
+import { activateEngagement } from '../../../services/activation-service.js';
+import { announceActivation } from '../../activation-notifier.js';
+import { activationReply } from '../../blocks/activation.js';
+import { parseActivateArgs } from '../../inputs/activation.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * `/amos activate [slug]`: Partner Activation by an executive. Acks at once (the Slack set-up
+ * takes several calls), activates in one transaction, then invites, posts, pins and asks for
+ * acknowledgement; the executive is told what happened and what did not.
+ */
 export const activate: Subcommand = {
   name: 'activate',
   usage: 'activate [slug]',
-  summary: 'Activate the partner: Partner Activation (executives).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  summary:
+    'Activate the partner (executives): invites them to the partner channel, pins the requirements and charter, asks for acknowledgement.',
+  async run({ args, ack, respond, client, command, deps, teamId, userId }) {
+    const { slug } = parseActivateArgs(args);
+    await ack();
+    const activation = await activateEngagement(deps.services.deps, {
+      teamId,
+      userId,
+      ...(slug ? { slug } : {}),
+      channelId: command.channel_id,
+    });
+    const { failed } = await announceActivation(client, deps, teamId, activation);
+    await respond({
+      response_type: 'ephemeral',
+      text: activationReply({
+        slug: activation.engagement.slug,
+        partnerName: activation.partnerOrg.name,
+        channelId: activation.engagement.partnerChannelId,
+        memberIds: activation.memberIds,
+        problems: failed.map((f) => `Could not ${f.attempted}: \`${f.error}\``),
+      }),
+    });
   },
 };

@@ -1,11 +1,45 @@
+import { decide } from '../../../services/approval-service.js';
+import { listWaiting } from '../../../services/approval-view-service.js';
+import { afterDecision } from '../../approval-notifier.js';
+import { voteReply, waitingList } from '../../blocks/approval-replies.js';
+import { parseApprovalArgs } from '../../inputs/approval.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+export const APPROVE_USAGE =
+  'Type `/amos approve` to see what waits on you, or `/amos approve [slug] EX-1 [note]` to approve an item (the slug is needed only when several engagements have an EX-1).';
+
+/**
+ * `/amos approve` lists what waits on the caller, each with Approve / Reject buttons;
+ * `/amos approve [slug] REF [note]` approves through the one decision service, then every
+ * copy of the request is updated in place and, once decided, the requester is told.
+ */
 export const approve: Subcommand = {
   name: 'approve',
-  usage: 'approve [REF] [note]',
-  summary: 'Approve an item, or list what waits on you (executives).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  usage: 'approve [slug] [REF] [note]',
+  summary: 'Approve an item with an optional note, or list what waits on you (executives).',
+  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+    await ack();
+    const parsed = parseApprovalArgs(args);
+    if (parsed.kind === 'unclear') {
+      await respond({ response_type: 'ephemeral', text: `I couldn't read that. ${APPROVE_USAGE}` });
+      return;
+    }
+    const services = deps.services.deps;
+    if (parsed.kind === 'list') {
+      const views = await listWaiting(services, { teamId, userId, slug: parsed.slug });
+      await respond({ response_type: 'ephemeral', ...waitingList(views, { slug: parsed.slug }) });
+      return;
+    }
+    const outcome = await decide(services, {
+      teamId,
+      userId,
+      ref: parsed.ref,
+      slug: parsed.slug,
+      channelId: command.channel_id,
+      decision: 'approve',
+      note: parsed.note,
+    });
+    const view = await afterDecision(client, services, deps.logger, teamId, outcome);
+    await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },
 };

@@ -1,11 +1,29 @@
+import { openDiagnosticForm } from '../../../services/diagnostic-service.js';
+import { diagnosticModal } from '../../blocks/diagnostic.js';
+import { parseSlugArg } from '../../inputs/engagement-args.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * `/amos diagnostic [slug]`: System Entry. Everything that would refuse the submission (no
+ * right to submit, a partner, a frozen Diagnostic, a later stage) is refused before the form
+ * opens; otherwise the modal opens prefilled with the latest version.
+ */
 export const diagnostic: Subcommand = {
   name: 'diagnostic',
   usage: 'diagnostic [slug]',
   summary: 'Submit or revise the Diagnostic: System Entry (operators).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  async run({ ack, args, client, command, deps, teamId, userId }) {
+    const slug = parseSlugArg(args);
+    const { engagement, latest } = await openDiagnosticForm(deps.services.deps, {
+      teamId,
+      userId,
+      ...(slug ? { slug } : {}),
+      channelId: command.channel_id,
+    });
+    await ack();
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: diagnosticModal(engagement, latest),
+    });
   },
 };

@@ -1,11 +1,25 @@
+import { prepareFitAssessment } from '../../../services/fit-service.js';
+import { fitAssessmentView } from '../../blocks/fit.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+const slackError = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
+
+/** `/amos fit <organisation>` (executives and admins): opens the fit assessment modal. */
 export const fit: Subcommand = {
   name: 'fit',
   usage: 'fit <partner org>',
   summary: 'Record a partner fit assessment (executives).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  async run({ args, ack, respond, client, command, deps, teamId, userId }) {
+    await ack();
+    const target = await prepareFitAssessment(deps.services.deps, teamId, userId, args);
+    try {
+      await client.views.open({ trigger_id: command.trigger_id, view: fitAssessmentView(target) });
+    } catch (error) {
+      if (slackError(error) !== 'expired_trigger_id') throw error;
+      await respond({
+        response_type: 'ephemeral',
+        text: `Slack didn't let me open the form in time. Please type \`/amos fit ${target.org.name}\` again.`,
+      });
+    }
   },
 };

@@ -12,6 +12,7 @@ import { help } from './help.js';
 import { log } from './log.js';
 import { newEngagement } from './new.js';
 import { partner } from './partner.js';
+import { refuseGatedPartnerCommand } from './partner-gate.js';
 import { reject } from './reject.js';
 import { review } from './review.js';
 import { role } from './role.js';
@@ -57,6 +58,8 @@ export function registerCommands(app: App, deps: SlackDeps, subcommands = SUBCOM
       await ack({ response_type: 'ephemeral', ...helpMessage(subcommands, note) });
       return;
     }
+    const gate = { teamId: context.teamId ?? command.team_id, command, name, ack };
+    if (await refuseGatedPartnerCommand(deps, gate)) return;
     let acked = false;
     const ctx: SubcommandContext = {
       args,

@@ -1,11 +1,40 @@
-import type { Subcommand } from './subcommand.js';
+import { WORKSPACE_CHAIN } from '../../../domain/decision-record-format.js';
+import { authorizeRead, latestRecords } from '../../../services/decision-log-service.js';
+import { resolveEngagement } from '../../../services/engagement-lifecycle-service.js';
+import { decisionLogMessage, LOG_LATEST } from '../../blocks/decision-log.js';
+import { parseLogArgs } from '../../inputs/decision-log.js';
+import type { Subcommand, SubcommandContext } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * The chain a log command is about: the workspace chain for `workspace`, else the engagement
+ * named (or whose partner channel this is), after checking the user may read it this way.
+ */
+export async function chainFor(
+  ctx: Pick<SubcommandContext, 'deps' | 'teamId' | 'userId' | 'command'>,
+  slug: string | undefined,
+  capability: 'view_log' | 'export_log',
+): Promise<string | null> {
+  const deps = ctx.deps.services.deps;
+  await authorizeRead(deps, ctx.teamId, ctx.userId, capability);
+  if (slug === WORKSPACE_CHAIN) return null;
+  const engagement = await resolveEngagement(deps.db, ctx.teamId, slug, ctx.command.channel_id);
+  return engagement.id;
+}
+
+/** `/amos log [slug|workspace]`: the latest records of a chain, only to the person asking. */
 export const log: Subcommand = {
   name: 'log',
-  usage: 'log [slug]',
-  summary: 'Show the latest decision records.',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  usage: 'log [slug|workspace]',
+  summary: 'Show the latest decision records of an engagement (`workspace`: roles, partners, fit).',
+  async run(ctx) {
+    const { slug } = parseLogArgs(ctx.args);
+    const engagementId = await chainFor(ctx, slug, 'view_log');
+    const view = await latestRecords(ctx.deps.services.deps, {
+      teamId: ctx.teamId,
+      userId: ctx.userId,
+      engagementId,
+      limit: LOG_LATEST,
+    });
+    await ctx.ack({ response_type: 'ephemeral', ...decisionLogMessage(view) });
   },
 };

@@ -1,11 +1,21 @@
+import { newEngagementForm } from '../../../services/engagement-service.js';
+import { newEngagementModal } from '../../blocks/new-engagement.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * `/amos new`: refuses people who may not create engagements before any form opens; otherwise
+ * opens the engagement modal from the command's trigger right after the ack.
+ */
 export const newEngagement: Subcommand = {
   name: 'new',
   usage: 'new',
   summary: 'Create an engagement (operators).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  async run({ ack, client, command, deps, teamId, userId }) {
+    const form = await newEngagementForm(deps.services.deps, teamId, userId);
+    await ack();
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: newEngagementModal({ userId, partnerOrgs: form.partnerOrgs }),
+    });
   },
 };

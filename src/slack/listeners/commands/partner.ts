@@ -1,11 +1,51 @@
+import {
+  addPartnerMembers,
+  createPartnerOrg,
+  listPartners,
+  removePartnerMembers,
+} from '../../../services/partner-service.js';
+import {
+  membershipMessage,
+  partnerCreatedMessage,
+  partnerHelpMessage,
+  partnerListMessage,
+} from '../../blocks/partners.js';
+import { parsePartnerCommand } from '../../inputs/partners.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/** `/amos partner create|add|remove` (admins) and `/amos partner list` (anyone with a role). */
 export const partner: Subcommand = {
   name: 'partner',
-  usage: 'partner create|add|remove|list ...',
-  summary: 'Manage partner organisations and their members (admins).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  usage: 'partner create <org> | partner add|remove <org> @person | partner list',
+  summary: 'Manage partner organisations and their members (admins), or list them.',
+  async run({ args, ack, respond, deps, teamId, userId }) {
+    const parsed = parsePartnerCommand(args);
+    if (parsed.action === 'help') {
+      await ack({ response_type: 'ephemeral', ...partnerHelpMessage(parsed.problem) });
+      return;
+    }
+    await ack();
+    const services = deps.services.deps;
+    switch (parsed.action) {
+      case 'list': {
+        const listing = await listPartners(services, teamId, userId);
+        await respond({ response_type: 'ephemeral', ...partnerListMessage(listing) });
+        return;
+      }
+      case 'create': {
+        const org = await createPartnerOrg(services, teamId, userId, parsed.name);
+        await respond({ response_type: 'ephemeral', ...partnerCreatedMessage(org) });
+        return;
+      }
+      case 'add':
+      case 'remove': {
+        const change =
+          parsed.action === 'add'
+            ? await addPartnerMembers(services, teamId, userId, parsed.orgName, parsed.userIds)
+            : await removePartnerMembers(services, teamId, userId, parsed.orgName, parsed.userIds);
+        await respond({ response_type: 'ephemeral', ...membershipMessage(parsed.action, change) });
+        return;
+      }
+    }
   },
 };

@@ -1,11 +1,57 @@
+import { grantRole, listRoles, revokeRole } from '../../../services/role-service.js';
+import {
+  roleChangeMessage,
+  roleHelpMessage,
+  roleListMessage,
+  roleNoticeMessage,
+} from '../../blocks/roles.js';
+import { parseRoleCommand } from '../../inputs/roles.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/** `/amos role grant|revoke @person <role>` (admins) and `/amos role list` (anyone with a role). */
 export const role: Subcommand = {
   name: 'role',
-  usage: 'role grant|revoke|list [@user] [role]',
-  summary: 'Grant, revoke or list AMOS roles (admins).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  usage: 'role grant|revoke @person <role> | role list',
+  summary: 'Grant or revoke AMOS roles (admins), or list who holds which role.',
+  async run({ args, ack, respond, client, deps, teamId, userId }) {
+    const parsed = parseRoleCommand(args);
+    if (parsed.action === 'help') {
+      await ack({ response_type: 'ephemeral', ...roleHelpMessage(parsed.problem) });
+      return;
+    }
+    await ack();
+    const services = deps.services.deps;
+    if (parsed.action === 'list') {
+      const holders = await listRoles(services, teamId, userId);
+      await respond({ response_type: 'ephemeral', ...roleListMessage(holders) });
+      return;
+    }
+    const target = { userId: parsed.userId, role: parsed.role };
+    const change =
+      parsed.action === 'grant'
+        ? await grantRole(services, teamId, userId, target)
+        : await revokeRole(services, teamId, userId, target);
+    let notified: boolean | undefined;
+    if (change.changed && change.userId !== userId) {
+      notified = await client.chat
+        .postMessage({
+          channel: change.userId,
+          ...roleNoticeMessage(parsed.action, change, userId),
+        })
+        .then(
+          () => true,
+          (error: unknown) => {
+            deps.logger.warn(
+              { err: error instanceof Error ? error.message : String(error), where: 'role notice' },
+              'could not DM the person whose role changed',
+            );
+            return false;
+          },
+        );
+    }
+    await respond({
+      response_type: 'ephemeral',
+      ...roleChangeMessage(parsed.action, change, notified),
+    });
   },
 };

@@ -1,11 +1,39 @@
+import { checkScopeEditableFor, viewScope } from '../../../services/scope-service.js';
+import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js';
+import { parseScopeArgs } from '../../inputs/scope.js';
+import { submitAndNotify } from '../actions/scope.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * `/amos scope [slug] [add|stage|submit]` (operators): shows the execution requirements with
+ * buttons, opens the scope item or checkpoint modal, or submits them for approval.
+ */
 export const scope: Subcommand = {
   name: 'scope',
   usage: 'scope [slug] [add|stage|submit]',
-  summary: 'Define scope items, acceptance criteria and stages (operators).',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  summary:
+    'Define scope items with acceptance criteria and due dates, and stage checkpoints; submit them for approval (operators).',
+  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+    const parsed = parseScopeArgs(args);
+    await ack();
+    const target = { teamId, userId, slug: parsed.slug, channelId: command.channel_id };
+    const services = deps.services.deps;
+    if (parsed.action === 'add' || parsed.action === 'stage') {
+      const engagement = await checkScopeEditableFor(services, target);
+      const metadata = { slug: engagement.slug, responseUrl: command.response_url, replace: false };
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: parsed.action === 'add' ? scopeItemModal(metadata) : stageModal(metadata),
+      });
+      return;
+    }
+    if (parsed.action === 'submit') {
+      const notice = await submitAndNotify(deps, client, target);
+      const overview = await viewScope(services, { ...target, slug: notice.slug });
+      await respond({ response_type: 'ephemeral', ...scopeOverview(overview, notice.text) });
+      return;
+    }
+    const overview = await viewScope(services, target);
+    await respond({ response_type: 'ephemeral', ...scopeOverview(overview) });
   },
 };

@@ -1,11 +1,28 @@
+import { engagementStatus } from '../../../services/engagement-status-service.js';
+import { engagementListMessage, statusMessage } from '../../blocks/status.js';
+import { parseSlugArg } from '../../inputs/engagement-args.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder registered so the command list is complete while this subcommand is built.
+/**
+ * `/amos status [slug]`: one engagement's stage, what blocks its next gate and who must act;
+ * with no slug outside a partner channel, the engagements the caller may see.
+ */
 export const status: Subcommand = {
   name: 'status',
   usage: 'status [slug]',
   summary: 'Where an engagement stands, what blocks the next gate, who must act.',
-  async run({ ack }) {
-    await ack({ response_type: 'ephemeral', text: 'This command is being built.' });
+  async run({ ack, args, command, deps, teamId, userId }) {
+    const slug = parseSlugArg(args);
+    const answer = await engagementStatus(deps.services.deps, {
+      teamId,
+      userId,
+      ...(slug ? { slug } : {}),
+      channelId: command.channel_id,
+    });
+    const reply =
+      answer.kind === 'one'
+        ? statusMessage(answer.status)
+        : engagementListMessage(answer.engagements, answer.partnerView);
+    await ack({ response_type: 'ephemeral', ...reply });
   },
 };

@@ -1,6 +1,8 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
 import { registerAppHomeOpened } from './app-home-opened.js';
+import { registerMemberJoinedChannel } from './member-joined-channel.js';
+import { registerGatedMessage } from './message.js';
 
 /**
  * Bolt does not de-duplicate Slack's redeliveries (X-Slack-Retry-Num): each Events API
@@ -39,4 +41,6 @@ export function dedupeEvents(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
 export function registerEvents(app: App, deps: SlackDeps): void {
   app.use(dedupeEvents(deps));
   registerAppHomeOpened(app);
+  registerMemberJoinedChannel(app, deps);
+  registerGatedMessage(app, deps);
 }

@@ -1,5 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
+import { registerApprovalRejectView } from './approval-reject.js';
+import { registerEngagementViews } from './engagement.js';
+import { registerFitView } from './fit.js';
+import { registerScopeViews } from './scope.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
-export function registerViews(_app: App, _deps: SlackDeps): void {}
+export function registerViews(app: App, deps: SlackDeps): void {
+  registerScopeViews(app, deps);
+  registerApprovalRejectView(app, deps);
+  registerFitView(app, deps);
+  registerEngagementViews(app, deps);
+}

@@ -1,0 +1,217 @@
+import type { Selectable } from 'kysely';
+import type { ApprovalRequest, ApprovalStatus } from '../domain/approvals.js';
+import type { Db, Trx } from './database.js';
+import type { ApprovalMessageTable, ApprovalRequestTable } from './tables.js';
+
+export type ApprovalRequestRow = Selectable<ApprovalRequestTable>;
+export type ApprovalMessageRow = Selectable<ApprovalMessageTable>;
+
+/** The domain view of a stored request (votes' times as Dates). */
+export function toApprovalRequest(row: ApprovalRequestRow): ApprovalRequest {
+  return {
+    ref: row.ref,
+    requiredApprovals: row.required_approvals,
+    requesterIds: row.requester_ids,
+    status: row.status,
+    votes: row.votes.map((v) => ({
+      userId: v.userId,
+      decision: v.decision,
+      ...(v.note ? { note: v.note } : {}),
+      at: new Date(v.at),
+    })),
+  };
+}
+
+/** Stores a new request opened in the domain; returns the row. */
+export async function insertApprovalRequest(
+  trx: Trx,
+  input: {
+    teamId: string;
+    engagementId: string;
+    subject: string;
+    request: ApprovalRequest;
+    requestedBy: string;
+    now: Date;
+  },
+): Promise<ApprovalRequestRow> {
+  return trx
+    .insertInto('approval_request')
+    .values({
+      team_id: input.teamId,
+      engagement_id: input.engagementId,
+      ref: input.request.ref,
+      subject: input.subject,
+      required_approvals: input.request.requiredApprovals,
+      requester_ids: [...input.request.requesterIds],
+      requested_by: input.requestedBy,
+      requested_at: input.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Writes the votes and status of a request decided in the domain; decided_at is set once it is no longer pending. */
+export async function saveApprovalVotes(
+  trx: Trx,
+  row: Pick<ApprovalRequestRow, 'id' | 'team_id'>,
+  request: ApprovalRequest,
+  now: Date,
+): Promise<void> {
+  const status: ApprovalStatus = request.status;
+  await trx
+    .updateTable('approval_request')
+    .set({
+      status,
+      votes: JSON.stringify(
+        request.votes.map((v) => ({
+          userId: v.userId,
+          decision: v.decision,
+          ...(v.note ? { note: v.note } : {}),
+          at: v.at.toISOString(),
+        })),
+      ),
+      ...(status === 'pending' ? {} : { decided_at: now }),
+    })
+    .where('team_id', '=', row.team_id)
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/** One request of the workspace by id (a uuid check keeps malformed button values harmless). */
+export async function findApprovalRequest(
+  db: Db | Trx,
+  teamId: string,
+  id: string,
+): Promise<ApprovalRequestRow | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A request of the workspace with the engagement fields its messages show. */
+export async function findApprovalWithEngagement(db: Db | Trx, teamId: string, id: string) {
+  const request = await findApprovalRequest(db, teamId, id);
+  if (!request) return undefined;
+  const engagement = await db
+    .selectFrom('engagement')
+    .select(['id', 'slug', 'name', 'client', 'stage', 'sponsor_ids', 'escalation_path'])
+    .where('team_id', '=', teamId)
+    .where('id', '=', request.engagement_id)
+    .executeTakeFirstOrThrow();
+  return { request, engagement };
+}
+
+/** Requests of the workspace with this ref (one per engagement at most), optionally of one engagement. */
+export async function findApprovalRequestsByRef(
+  db: Db | Trx,
+  teamId: string,
+  ref: string,
+  engagementId?: string,
+): Promise<(ApprovalRequestRow & { slug: string })[]> {
+  let query = db
+    .selectFrom('approval_request')
+    .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
+    .selectAll('approval_request')
+    .select('engagement.slug')
+    .where('approval_request.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('approval_request.ref', '=', ref);
+  if (engagementId) query = query.where('approval_request.engagement_id', '=', engagementId);
+  return query.orderBy('engagement.slug').execute();
+}
+
+/** The pending request on a subject of an engagement, if any (at most one by rule). */
+export async function findPendingApproval(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+  subject: string,
+): Promise<ApprovalRequestRow | undefined> {
+  return db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('subject', '=', subject)
+    .where('status', '=', 'pending')
+    .orderBy('requested_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** The most recent request on a subject of an engagement, whatever its status. */
+export async function findLatestApproval(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+  subject: string,
+): Promise<ApprovalRequestRow | undefined> {
+  return db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('subject', '=', subject)
+    .orderBy('requested_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** Every pending request of the workspace, oldest first, with its engagement's slug and name. */
+export async function listPendingApprovals(
+  db: Db | Trx,
+  teamId: string,
+): Promise<(ApprovalRequestRow & { slug: string; name: string })[]> {
+  return db
+    .selectFrom('approval_request')
+    .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
+    .selectAll('approval_request')
+    .select(['engagement.slug', 'engagement.name'])
+    .where('approval_request.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('approval_request.status', '=', 'pending')
+    .orderBy('approval_request.requested_at')
+    .orderBy('approval_request.ref')
+    .execute();
+}
+
+/** Remembers one Slack copy of a request (a DM or post) so it can be updated in place later. */
+export async function insertApprovalMessage(
+  db: Db | Trx,
+  message: {
+    teamId: string;
+    approvalRequestId: string;
+    channelId: string;
+    ts: string;
+    recipientId: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('approval_message')
+    .values({
+      team_id: message.teamId,
+      approval_request_id: message.approvalRequestId,
+      channel_id: message.channelId,
+      ts: message.ts,
+      recipient_id: message.recipientId,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Every stored Slack copy of a request. */
+export async function listApprovalMessages(
+  db: Db | Trx,
+  teamId: string,
+  approvalRequestId: string,
+): Promise<ApprovalMessageRow[]> {
+  return db
+    .selectFrom('approval_message')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('approval_request_id', '=', approvalRequestId)
+    .orderBy('ts')
+    .execute();
+}

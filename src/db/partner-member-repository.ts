@@ -1,0 +1,60 @@
+import type { Db, Trx } from './database.js';
+
+/** Slack user ids of a partner organisation's members, in the order they were added. */
+export async function listPartnerMemberIds(
+  db: Db | Trx,
+  teamId: string,
+  partnerOrgId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('partner_member')
+    .select('user_id')
+    .where('team_id', '=', teamId)
+    .where('partner_org_id', '=', partnerOrgId)
+    .orderBy('added_at')
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** True when the user is a member of this partner organisation. */
+export async function isMemberOfPartnerOrg(
+  db: Db | Trx,
+  teamId: string,
+  partnerOrgId: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('partner_member')
+    .select('user_id')
+    .where('team_id', '=', teamId)
+    .where('partner_org_id', '=', partnerOrgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when the user is a partner user: a member of any partner organisation, or granted the partner role. */
+export async function isPartnerUser(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+): Promise<boolean> {
+  const [member, role] = await Promise.all([
+    db
+      .selectFrom('partner_member')
+      .select('user_id')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .limit(1)
+      .executeTakeFirst(),
+    db
+      .selectFrom('role_grant')
+      .select('user_id')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .where('role', '=', 'partner')
+      .executeTakeFirst(),
+  ]);
+  return member !== undefined || role !== undefined;
+}

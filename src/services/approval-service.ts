@@ -1,0 +1,218 @@
+import {
+  type ApprovalRequestRow,
+  findApprovalRequest,
+  findApprovalRequestsByRef,
+  saveApprovalVotes,
+  toApprovalRequest,
+} from '../db/approval-repository.js';
+import type { Db, Trx } from '../db/database.js';
+import { findEngagementByChannel } from '../db/engagement-repository.js';
+import { castVote, type VoteDecision } from '../domain/approvals.js';
+import { engagementLabel, type Stage } from '../domain/engagement.js';
+import { DomainRefusal, refuse } from '../domain/errors.js';
+import { normalizeRef, parseRef, REF_KIND_LABELS } from '../domain/refs.js';
+import { checkRequirementsVotable } from '../domain/scope.js';
+import { check, notFound, runChange, type ServiceDeps } from './change.js';
+import {
+  applyTransition,
+  type LockedEngagement,
+  lockWithFacts,
+  resolveEngagement,
+} from './engagement-lifecycle-service.js';
+import { EXECUTION_REQUIREMENTS } from './scope-service.js';
+
+/** Which request a decision is about: its id (buttons), or its ref with an optional slug (commands). */
+export type ApprovalTarget =
+  | { readonly approvalRequestId: string }
+  | {
+      readonly ref: string;
+      readonly slug?: string | undefined;
+      readonly channelId?: string | undefined;
+    };
+
+export type DecideRequest = ApprovalTarget & {
+  readonly teamId: string;
+  readonly userId: string;
+  readonly decision: VoteDecision;
+  readonly note?: string | undefined;
+};
+
+/** What a decision did. `already_decided` / `already_voted` changed nothing and are not errors. */
+export type DecideOutcome =
+  | {
+      readonly kind: 'voted';
+      readonly approvalRequestId: string;
+      readonly ref: string;
+      readonly slug: string;
+      readonly decision: VoteDecision;
+      readonly status: ApprovalRequestRow['status'];
+      /** True when this vote decided the request. */
+      readonly completed: boolean;
+      readonly approvals: number;
+      readonly requiredApprovals: number;
+      /** The engagement's stage after the vote (moves to execution_approved when EX-n passes). */
+      readonly stage: Stage;
+    }
+  | {
+      readonly kind: 'already_decided' | 'already_voted';
+      readonly approvalRequestId: string;
+      readonly ref: string;
+      readonly slug: string;
+      readonly message: string;
+    };
+
+/**
+ * The one way to approve or reject (command, button, modal). In one transaction: locks the
+ * engagement row (so concurrent votes serialise), re-reads the request, casts the vote in the
+ * domain (executives only, separation of duties, one vote each, nothing after the decision),
+ * stores it, records it and, when execution requirements pass, moves the engagement to
+ * execution_approved through the lifecycle gate. A vote that arrives after the decision, or a
+ * second click by the same person, changes nothing and is reported as such.
+ */
+export async function decide(deps: ServiceDeps, request: DecideRequest): Promise<DecideOutcome> {
+  const { teamId, userId, decision, note } = request;
+  return runChange(deps, teamId, userId, async (change) => {
+    await change.authorize('approve');
+    const target = await findTarget(change.trx, teamId, request);
+    const locked = await lockWithFacts(change, target.engagement_id);
+    const row = (await findApprovalRequest(change.trx, teamId, target.id)) ?? target;
+    const base = { approvalRequestId: row.id, ref: row.ref, slug: locked.engagement.slug };
+    const current = toApprovalRequest(row);
+    if (row.subject === EXECUTION_REQUIREMENTS && current.status === 'pending') {
+      check(checkRequirementsVotable(locked.facts, row.ref));
+    }
+    const voted = castVote(current, change.actor, decision, note, change.now);
+    if (!voted.ok) {
+      const { code, message } = voted.refusal;
+      if (code === 'already_decided' || code === 'already_voted')
+        return { kind: code, ...base, message };
+      throw new DomainRefusal(voted.refusal);
+    }
+    const outcome = voted.value;
+    await saveApprovalVotes(change.trx, row, outcome.request, change.now);
+    await change.record({
+      engagementId: row.engagement_id,
+      kind: outcome.record.kind,
+      subjectRef: row.ref,
+      summary: outcome.record.summary,
+      details: { ...outcome.record.details, subject: row.subject, approvalRequestId: row.id },
+      capability: 'approve',
+    });
+    let stage = locked.engagement.stage as Stage;
+    if (outcome.status === 'approved' && row.subject === EXECUTION_REQUIREMENTS) {
+      const applied = await applyTransition(
+        change,
+        decidedOn(locked, row),
+        'approve_execution',
+        { approval: outcome.request, ...(note ? { note } : {}) },
+        deps.admins,
+      );
+      stage = applied.outcome.to;
+    }
+    const approvals = outcome.record.details.approvals;
+    return {
+      kind: 'voted',
+      ...base,
+      decision,
+      status: outcome.status,
+      completed: outcome.completed,
+      approvals: typeof approvals === 'number' ? approvals : 0,
+      requiredApprovals: row.required_approvals,
+      stage,
+    };
+  });
+}
+
+/** The facts the gate re-checks, with the requirements being those of the request just decided. */
+function decidedOn(locked: LockedEngagement, row: ApprovalRequestRow): LockedEngagement {
+  const authorIds = [
+    ...new Set([...(locked.facts.requirements?.authorIds ?? []), ...row.requester_ids]),
+  ];
+  return { ...locked, facts: { ...locked.facts, requirements: { ref: row.ref, authorIds } } };
+}
+
+async function findTarget(
+  trx: Trx,
+  teamId: string,
+  target: ApprovalTarget & { decision?: VoteDecision; note?: string | undefined },
+): Promise<ApprovalRequestRow> {
+  if ('approvalRequestId' in target) {
+    return (
+      (await findApprovalRequest(trx, teamId, target.approvalRequestId)) ??
+      notFound('That approval request no longer exists in this workspace.')
+    );
+  }
+  return resolveApprovalRef(trx, teamId, target);
+}
+
+/**
+ * Finds the request a typed ref means: in the slug's engagement when given, else in the partner
+ * channel's engagement, else the only pending one with that ref in the workspace (or the only
+ * one at all). Ambiguity is refused with every candidate and the exact command to type.
+ */
+export async function resolveApprovalRef(
+  db: Db | Trx,
+  teamId: string,
+  target: {
+    ref: string;
+    slug?: string | undefined;
+    channelId?: string | undefined;
+    decision?: VoteDecision;
+    note?: string | undefined;
+  },
+): Promise<ApprovalRequestRow> {
+  const ref = normalizeRef(target.ref);
+  const verb = target.decision ?? 'approve';
+  if (!ref) {
+    return invalid(
+      `\`${target.ref}\` is not a reference I know. Use the one from the request, e.g. \`/amos ${verb} EX-1\`; \`/amos approve\` lists what waits on you.`,
+    );
+  }
+  const kind = parseRef(ref)?.kind;
+  if (kind !== 'EX' && kind !== 'CR') {
+    return invalid(
+      `${ref} is a ${kind ? REF_KIND_LABELS[kind] : 'reference'}, which is not approved on its own: executives approve execution requirements (EX-n) and change requests (CR-n). \`/amos approve\` lists what waits on you.`,
+    );
+  }
+  if (target.slug) {
+    const engagement = await resolveEngagement(db, teamId, target.slug);
+    const [found] = await findApprovalRequestsByRef(db, teamId, ref, engagement.id);
+    return (
+      found ??
+      notFound(
+        `${engagementLabel(engagement.slug)} has no ${ref}. \`/amos approve\` lists what waits on you.`,
+      )
+    );
+  }
+  if (target.channelId) {
+    const engagement = await findEngagementByChannel(db, teamId, target.channelId);
+    if (engagement) {
+      const [found] = await findApprovalRequestsByRef(db, teamId, ref, engagement.id);
+      if (found) return found;
+    }
+  }
+  const all = await findApprovalRequestsByRef(db, teamId, ref);
+  const pending = all.filter((r) => r.status === 'pending');
+  const candidates = pending.length > 0 ? pending : all;
+  const [only] = candidates;
+  if (candidates.length === 1 && only) return only;
+  if (candidates.length === 0) {
+    return notFound(
+      `There is no ${ref} in this workspace. \`/amos approve\` lists what waits on you.`,
+    );
+  }
+  const rest = target.note ? ` ${target.note}` : verb === 'reject' ? ' <reason>' : '';
+  throw new DomainRefusal(
+    refuse(
+      'invalid_input',
+      `${ref} exists in ${candidates.length} engagements${pending.length > 0 ? ' waiting for a decision' : ''}: say which one by adding its slug.`,
+      candidates.map(
+        (c) => `${engagementLabel(c.slug)}: \`/amos ${verb} ${c.slug} ${ref}${rest}\``,
+      ),
+    ).refusal,
+  );
+}
+
+function invalid(message: string): never {
+  throw new DomainRefusal(refuse('invalid_input', message).refusal);
+}

@@ -1,0 +1,109 @@
+import { NoResultError } from 'kysely';
+import {
+  type CharterAck,
+  hasAcknowledgedCharter,
+  insertCharterAck,
+  listCharterAcks,
+} from '../db/charter-repository.js';
+import type { Db, Trx } from '../db/database.js';
+import { lockEngagement } from '../db/engagement-repository.js';
+import { isMemberOfPartnerOrg, listPartnerMemberIds } from '../db/partner-member-repository.js';
+import { CHARTER_VERSION } from '../domain/charter.js';
+import { mayAcknowledgeCharter } from '../domain/charter-ack.js';
+import type { ChainedRecord } from '../domain/decision-record.js';
+import type { Stage } from '../domain/engagement.js';
+import { partnerMayAct } from '../domain/gating.js';
+import { check, notFound, runChange, type ServiceDeps } from './change.js';
+
+export interface CharterAcknowledgement {
+  readonly engagement: { readonly id: string; readonly slug: string };
+  /** False when this member had already acknowledged: nothing was written. */
+  readonly acknowledged: boolean;
+  readonly record?: ChainedRecord;
+  /** The partner organisation's members and every acknowledgement so far, to show progress. */
+  readonly memberIds: readonly string[];
+  readonly acks: readonly CharterAck[];
+}
+
+/**
+ * A partner member acknowledges the engagement charter. Only members of the engagement's
+ * partner organisation, only once the partner is activated; idempotent (a second click writes
+ * nothing and records nothing). Writes `charter_ack` and a `charter.acknowledged` record together.
+ */
+export async function acknowledgeCharter(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; engagementId: string },
+): Promise<CharterAcknowledgement> {
+  const { teamId, userId } = request;
+  return runChange(deps, teamId, userId, async (change) => {
+    const engagement = await lockEngagement(change.trx, teamId, request.engagementId).catch(
+      (error: unknown) => {
+        if (error instanceof NoResultError)
+          notFound('That engagement does not exist in this workspace.');
+        throw error;
+      },
+    );
+    const orgId = engagement.partner_org_id;
+    const isMember = orgId ? await isMemberOfPartnerOrg(change.trx, teamId, orgId, userId) : false;
+    check(
+      mayAcknowledgeCharter(
+        { slug: engagement.slug, stage: engagement.stage as Stage },
+        { isMemberOfEngagementOrg: isMember },
+      ),
+    );
+    const acknowledged = await insertCharterAck(change.trx, {
+      teamId,
+      engagementId: engagement.id,
+      userId,
+      charterVersion: CHARTER_VERSION,
+      at: change.now,
+    });
+    const record = acknowledged
+      ? await change.record({
+          engagementId: engagement.id,
+          kind: 'charter.acknowledged',
+          subjectRef: null,
+          summary: `<@${userId}> acknowledged the engagement charter (version ${CHARTER_VERSION}).`,
+          details: { userId, partnerOrgId: orgId, charterVersion: CHARTER_VERSION },
+          capability: 'partner_act',
+        })
+      : undefined;
+    return {
+      engagement: { id: engagement.id, slug: engagement.slug },
+      acknowledged,
+      ...(record ? { record } : {}),
+      memberIds: orgId ? await listPartnerMemberIds(change.trx, teamId, orgId) : [],
+      acks: await listCharterAcks(change.trx, teamId, engagement.id),
+    };
+  });
+}
+
+/**
+ * Refuses (throws DomainRefusal) unless the user may act as a partner on the engagement: a
+ * member of its partner organisation, the engagement active, the charter acknowledged. For
+ * every partner action (deliverables, stage outcomes, risks, change requests); call it inside
+ * the action's change with its transaction.
+ */
+export async function assertPartnerMayAct(
+  db: Db | Trx,
+  teamId: string,
+  engagement: {
+    readonly id: string;
+    readonly slug: string;
+    readonly stage: string;
+    readonly partner_org_id: string | null;
+  },
+  userId: string,
+): Promise<void> {
+  const orgId = engagement.partner_org_id;
+  const [isMember, acknowledged] = await Promise.all([
+    orgId ? isMemberOfPartnerOrg(db, teamId, orgId, userId) : Promise.resolve(false),
+    hasAcknowledgedCharter(db, teamId, engagement.id, userId),
+  ]);
+  check(
+    partnerMayAct(
+      { slug: engagement.slug, stage: engagement.stage as Stage },
+      { isMemberOfEngagementOrg: isMember, acknowledgedCharter: acknowledged },
+    ),
+  );
+}

@@ -1,0 +1,248 @@
+import {
+  type EngagementRow,
+  findEngagementByChannel,
+  findEngagementById,
+  findEngagementBySlug,
+  insertEngagement,
+  lockEngagement,
+  setPartnerChannel,
+} from '../db/engagement-repository.js';
+import { findPartnerOrgById, listPartnerOrgs } from '../db/partner-repository.js';
+import type { ChainedRecord } from '../domain/decision-record.js';
+import { engagementLabel } from '../domain/engagement.js';
+import {
+  checkEngagementPeople,
+  checkNewEngagement,
+  type NewEngagementSpec,
+} from '../domain/engagement-setup.js';
+import { DomainRefusal, refuse } from '../domain/errors.js';
+import type { Role } from '../domain/roles.js';
+import { loadActor } from './actor-service.js';
+import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
+import { actorWith } from './read-access.js';
+
+/** A double-submitted form within this window creates nothing twice. */
+const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
+
+/** Refuses anyone who may not create engagements; otherwise the partner organisations to offer. */
+export async function newEngagementForm(
+  deps: ServiceDeps,
+  teamId: string,
+  userId: string,
+): Promise<{ partnerOrgs: { id: string; name: string }[] }> {
+  await actorWith(deps, teamId, userId, 'create_engagement');
+  const orgs = await listPartnerOrgs(deps.db, teamId);
+  return { partnerOrgs: orgs.map((o) => ({ id: o.id, name: o.name })) };
+}
+
+export type CreateEngagementResult =
+  | {
+      readonly status: 'created';
+      readonly engagement: EngagementRow;
+      readonly partnerOrgName: string | null;
+      /** Set when the creator asked for a new private channel: create it, then link it. */
+      readonly channelToCreate: string | null;
+      readonly records: readonly ChainedRecord[];
+    }
+  /** The same form arrived twice (a double submit or Slack's retry): nothing new was written. */
+  | { readonly status: 'duplicate'; readonly engagement: EngagementRow };
+
+function slugTaken(slug: string): never {
+  throw new DomainRefusal(
+    refuse('conflict', `The slug \`${slug}\` is taken.`, undefined, {
+      slug: `\`${slug}\` is already used by another engagement in this workspace; choose another.`,
+    }).refusal,
+  );
+}
+
+function isSlugViolation(error: unknown): boolean {
+  const pg = error as { code?: string; constraint?: string } | undefined;
+  return pg?.code === '23505' && pg.constraint === 'engagement_slug';
+}
+
+function sameRequest(existing: EngagementRow, userId: string, spec: NewEngagementSpec, now: Date) {
+  return (
+    existing.created_by === userId &&
+    existing.name === spec.name.trim() &&
+    existing.client === spec.client.trim() &&
+    now.getTime() - existing.created_at.getTime() < DUPLICATE_WINDOW_MS
+  );
+}
+
+/**
+ * Creates the engagement in draft and its `engagement.created` record in one change; an
+ * existing channel is linked in the same change. Refuses (with a field error per input) an
+ * invalid form, a taken slug, people without the roles they need, an unknown partner
+ * organisation or a channel already linked elsewhere. A repeat of the same form is a no-op.
+ */
+export async function createEngagement(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; spec: NewEngagementSpec },
+): Promise<CreateEngagementResult> {
+  const { teamId, userId, spec } = request;
+  try {
+    return await runChange(deps, teamId, userId, async (change) => {
+      await change.authorize('create_engagement');
+      check(checkNewEngagement(spec));
+      const existing = await findEngagementBySlug(change.trx, teamId, spec.slug);
+      if (existing) {
+        if (sameRequest(existing, userId, spec, change.now))
+          return { status: 'duplicate', engagement: existing };
+        slugTaken(spec.slug);
+      }
+      return insertAndRecord(change, deps, spec);
+    });
+  } catch (error) {
+    if (!isSlugViolation(error)) throw error;
+    // A concurrent create of the same slug won the race: a repeat of ours, or a real clash.
+    const existing = await findEngagementBySlug(deps.db, teamId, spec.slug);
+    if (existing && sameRequest(existing, userId, spec, deps.clock.now()))
+      return { status: 'duplicate', engagement: existing };
+    return slugTaken(spec.slug);
+  }
+}
+
+async function insertAndRecord(
+  change: Change,
+  deps: ServiceDeps,
+  spec: NewEngagementSpec,
+): Promise<CreateEngagementResult> {
+  const { trx, teamId } = change;
+  const people = [...new Set([...spec.sponsorIds, spec.operatorId])];
+  const roles = new Map<string, readonly Role[]>();
+  for (const id of people) roles.set(id, (await loadActor(trx, teamId, id, deps.admins)).roles);
+  check(checkEngagementPeople(spec, (id) => roles.get(id) ?? []));
+  const org = spec.partnerOrgId ? await findPartnerOrgById(trx, teamId, spec.partnerOrgId) : null;
+  if (spec.partnerOrgId && !org) {
+    throw new DomainRefusal(
+      refuse('not_found', 'That partner organisation no longer exists.', undefined, {
+        partnerOrg: 'That partner organisation no longer exists; pick another or none.',
+      }).refusal,
+    );
+  }
+  const linkId = spec.channel.kind === 'link' ? spec.channel.channelId : null;
+  if (linkId) await refuseChannelLinkedElsewhere(change, linkId, 'channelExisting');
+  const engagement = await insertEngagement(trx, {
+    teamId,
+    slug: spec.slug,
+    name: spec.name.trim(),
+    client: spec.client.trim(),
+    sponsorIds: spec.sponsorIds,
+    operatorId: spec.operatorId,
+    partnerOrgId: org?.id ?? null,
+    partnerChannelId: null,
+    escalationPath: {
+      level1: [...spec.escalationPath.level1],
+      level2: [...spec.escalationPath.level2],
+      level3: [...spec.escalationPath.level3],
+    },
+    requiredApprovals: spec.requiredApprovals,
+    createdBy: change.actor.userId,
+    now: change.now,
+  });
+  const created = await change.record({
+    engagementId: engagement.id,
+    kind: 'engagement.created',
+    subjectRef: null,
+    summary: `Engagement ${engagementLabel(engagement.slug)} (${engagement.name}, client ${engagement.client}) created in draft.`,
+    details: {
+      slug: engagement.slug,
+      name: engagement.name,
+      client: engagement.client,
+      sponsorIds: engagement.sponsor_ids,
+      operatorId: engagement.operator_id,
+      partnerOrg: org ? { id: org.id, name: org.name } : null,
+      requiredApprovals: engagement.required_approvals,
+      escalationPath: engagement.escalation_path,
+      partnerChannel: spec.channel,
+    },
+    capability: 'create_engagement',
+  });
+  const records = [created];
+  if (linkId) records.push(await linkAndRecord(change, engagement, linkId, false));
+  return {
+    status: 'created',
+    engagement,
+    partnerOrgName: org?.name ?? null,
+    channelToCreate: spec.channel.kind === 'create' ? spec.channel.name : null,
+    records,
+  };
+}
+
+async function refuseChannelLinkedElsewhere(
+  change: Change,
+  channelId: string,
+  field: string,
+): Promise<void> {
+  const other = await findEngagementByChannel(change.trx, change.teamId, channelId);
+  if (!other) return;
+  const message = `That channel is already the partner channel of ${engagementLabel(other.slug)}; each engagement needs its own.`;
+  throw new DomainRefusal(refuse('conflict', message, undefined, { [field]: message }).refusal);
+}
+
+async function linkAndRecord(
+  change: Change,
+  engagement: EngagementRow,
+  channelId: string,
+  created: boolean,
+): Promise<ChainedRecord> {
+  await setPartnerChannel(change.trx, engagement, channelId, change.now);
+  return change.record({
+    engagementId: engagement.id,
+    kind: 'engagement.channel_linked',
+    subjectRef: null,
+    summary: `Partner channel <#${channelId}> ${created ? 'created (private) and linked' : 'linked'}.`,
+    details: { channelId, created },
+    capability: 'create_engagement',
+  });
+}
+
+/**
+ * Links a partner channel to an engagement that has none, recording `engagement.channel_linked`
+ * (`created`: the bot just created it). Refuses when the engagement already has a channel or the
+ * channel belongs to another engagement.
+ */
+export async function linkPartnerChannel(
+  deps: ServiceDeps,
+  request: {
+    teamId: string;
+    userId: string;
+    engagementId: string;
+    channelId: string;
+    created: boolean;
+  },
+): Promise<{ engagement: EngagementRow; record: ChainedRecord }> {
+  const { teamId, userId, engagementId, channelId, created } = request;
+  if (!(await findEngagementById(deps.db, teamId, engagementId)))
+    notFound('That engagement no longer exists in this workspace.');
+  return runChange(deps, teamId, userId, async (change) => {
+    await change.authorize('create_engagement');
+    const engagement = await lockEngagement(change.trx, teamId, engagementId);
+    refuseIfLinked(engagement);
+    await refuseChannelLinkedElsewhere(change, channelId, 'channelExisting');
+    const record = await linkAndRecord(change, engagement, channelId, created);
+    return { engagement, record };
+  });
+}
+
+function refuseIfLinked(engagement: EngagementRow): void {
+  if (!engagement.partner_channel_id) return;
+  throw new DomainRefusal(
+    refuse(
+      'conflict',
+      `${engagementLabel(engagement.slug)} already has its partner channel <#${engagement.partner_channel_id}>.`,
+    ).refusal,
+  );
+}
+
+/** Refuses unless the user may link a channel to this engagement of the workspace, which has none. */
+export async function linkChannelForm(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; engagementId: string },
+): Promise<{ engagement: EngagementRow }> {
+  await actorWith(deps, request.teamId, request.userId, 'create_engagement');
+  const engagement = await findEngagementById(deps.db, request.teamId, request.engagementId);
+  if (!engagement) notFound('That engagement no longer exists in this workspace.');
+  refuseIfLinked(engagement);
+  return { engagement };
+}

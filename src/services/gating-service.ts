@@ -1,0 +1,163 @@
+import type { EngagementRow } from '../db/engagement-repository.js';
+import { findEngagementByChannel, lockEngagement } from '../db/engagement-repository.js';
+import { isMemberOfPartnerOrg, isPartnerUser } from '../db/partner-member-repository.js';
+import type { ChainedRecord } from '../domain/decision-record.js';
+import { engagementLabel, STAGE_LABELS, type Stage } from '../domain/engagement.js';
+import {
+  channelGate,
+  type GatingMode,
+  onPartnerJoin,
+  onPartnerMessage,
+  partnerMayAct,
+} from '../domain/gating.js';
+import { type Change, runChange, type ServiceDeps } from './change.js';
+
+/** The engagement a gated partner channel belongs to, as the Slack side needs it. */
+export interface GatedEngagement {
+  readonly id: string;
+  readonly slug: string;
+  readonly stage: Stage;
+  readonly operatorId: string;
+  readonly partnerChannelId: string;
+}
+
+/** A boundary event that was recorded, and the sentence explaining it to the partner. */
+export interface Boundary {
+  readonly engagement: GatedEngagement;
+  /** Why the partner may not be here / act here now, naming the stage and what must happen next. */
+  readonly reason: string;
+  readonly record: ChainedRecord;
+}
+
+export type JoinOutcome =
+  | { readonly action: 'none' }
+  | ({ readonly action: 'remove' | 'warn' } & Boundary);
+
+interface ChannelEvent {
+  readonly teamId: string;
+  readonly channelId: string;
+  readonly userId: string;
+}
+
+/**
+ * A user joined a channel. When it is an engagement's partner channel, the user is a partner
+ * user and the domain says they may not be there (gated stage, or another organisation's
+ * member), records `boundary.partner_removed` (enforce) or `boundary.partner_warned` (warn) and
+ * says which; anyone else is left alone and nothing is written.
+ */
+export async function handlePartnerJoin(
+  deps: ServiceDeps,
+  event: ChannelEvent & { readonly mode: GatingMode },
+): Promise<JoinOutcome> {
+  return withPartnerInChannel(deps, event, { action: 'none' }, async (change, row, isMember) => {
+    const stage = row.stage as Stage;
+    const action = onPartnerJoin(stage, event.mode, isMember);
+    if (action === 'allow') return { action: 'none' };
+    const engagement = gated(row);
+    const name = engagementLabel(row.slug);
+    const why =
+      channelGate(stage) === 'closed'
+        ? `while ${name} is in ${STAGE_LABELS[stage]}`
+        : `of ${name} without being a member of its partner organisation`;
+    const record = await change.record({
+      engagementId: row.id,
+      kind: action === 'remove' ? 'boundary.partner_removed' : 'boundary.partner_warned',
+      subjectRef: null,
+      summary: `Partner <@${event.userId}> joined the partner channel ${why}: ${
+        action === 'remove' ? 'removed (enforce mode)' : 'warned (warn mode)'
+      }.`,
+      details: { ...ids(event), stage, mode: event.mode, memberOfEngagementOrg: isMember },
+    });
+    return { action, engagement, reason: reasonFor(row, isMember), record };
+  });
+}
+
+/**
+ * A partner user posted in a gated partner channel: records `boundary.partner_message` (ids
+ * only, never the text) and returns the notice; undefined when the channel is open, is no
+ * partner channel, or the poster is no partner user.
+ */
+export async function handlePartnerMessage(
+  deps: ServiceDeps,
+  event: ChannelEvent,
+): Promise<Boundary | undefined> {
+  return withPartnerInChannel(deps, event, undefined, async (change, row) => {
+    const stage = row.stage as Stage;
+    if (onPartnerMessage(stage) === 'allow') return undefined;
+    const record = await change.record({
+      engagementId: row.id,
+      kind: 'boundary.partner_message',
+      subjectRef: null,
+      summary: `Partner <@${event.userId}> posted in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: sent a notice.`,
+      details: { ...ids(event), stage },
+    });
+    return { engagement: gated(row), reason: reasonFor(row, true), record };
+  });
+}
+
+/**
+ * A partner user typed an `/amos` command in a gated partner channel: records
+ * `boundary.partner_command` (the command name only) and returns the refusal; undefined
+ * (nothing written) when the command may go on to its own checks.
+ */
+export async function refusePartnerCommand(
+  deps: ServiceDeps,
+  event: ChannelEvent & { readonly command: string },
+): Promise<Boundary | undefined> {
+  return withPartnerInChannel(deps, event, undefined, async (change, row) => {
+    const stage = row.stage as Stage;
+    if (channelGate(stage) === 'open') return undefined;
+    const record = await change.record({
+      engagementId: row.id,
+      kind: 'boundary.partner_command',
+      subjectRef: null,
+      summary: `Partner <@${event.userId}> tried \`/amos ${event.command}\` in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: refused.`,
+      details: { ...ids(event), command: event.command, stage },
+    });
+    return { engagement: gated(row), reason: reasonFor(row, true), record };
+  });
+}
+
+/**
+ * Runs `work` in a change with the engagement locked, only when `channelId` is an engagement's
+ * partner channel and the user a partner user; otherwise returns `none` without a transaction.
+ */
+async function withPartnerInChannel<T>(
+  deps: ServiceDeps,
+  event: ChannelEvent,
+  none: T,
+  work: (change: Change, engagement: EngagementRow, isMemberOfEngagementOrg: boolean) => Promise<T>,
+): Promise<T> {
+  const found = await findEngagementByChannel(deps.db, event.teamId, event.channelId);
+  if (!found) return none;
+  if (!(await isPartnerUser(deps.db, event.teamId, event.userId))) return none;
+  return runChange(deps, event.teamId, event.userId, async (change) => {
+    const row = await lockEngagement(change.trx, event.teamId, found.id);
+    const orgId = row.partner_org_id;
+    const isMember = orgId
+      ? await isMemberOfPartnerOrg(change.trx, event.teamId, orgId, event.userId)
+      : false;
+    return work(change, row, isMember);
+  });
+}
+
+/** The domain's explanation, naming the stage and the next step (or the wrong organisation). */
+function reasonFor(row: EngagementRow, isMemberOfEngagementOrg: boolean): string {
+  const result = partnerMayAct(
+    { slug: row.slug, stage: row.stage as Stage },
+    { isMemberOfEngagementOrg, acknowledgedCharter: true },
+  );
+  return result.ok ? '' : result.refusal.message;
+}
+
+function gated(row: EngagementRow): GatedEngagement {
+  return {
+    id: row.id,
+    slug: row.slug,
+    stage: row.stage as Stage,
+    operatorId: row.operator_id,
+    partnerChannelId: row.partner_channel_id ?? '',
+  };
+}
+
+const ids = (event: ChannelEvent) => ({ channel: event.channelId, user: event.userId });

@@ -1,0 +1,68 @@
+import type { KnownBlock } from '@slack/types';
+import { engagementLabel, STAGE_LABELS, type Stage } from '../../domain/engagement.js';
+import { describeRoles } from '../../domain/roles.js';
+import type {
+  EngagementListItem,
+  EngagementStatus,
+} from '../../services/engagement-status-service.js';
+import { context, header, type Rendered, section } from './text.js';
+
+const LIST_MAX = 40;
+
+/** `/amos status <slug>`: the stage, what blocks the next gate, who must act, and the next step. */
+export function statusMessage(status: EngagementStatus): Rendered {
+  const { engagement, next } = status;
+  const name = engagementLabel(engagement.slug);
+  const stage = STAGE_LABELS[next.stage];
+  const facts = [
+    `*Stage:* ${stage}`,
+    `*Client:* ${engagement.client}`,
+    `*Diagnostic:* ${status.diagnostic ? `${status.diagnostic.ref} v${status.diagnostic.version}` : 'not submitted yet'}`,
+    `*Partner:* ${status.partnerOrgName ?? 'not set'} · *Channel:* ${engagement.partner_channel_id ? `<#${engagement.partner_channel_id}>` : 'not linked'}`,
+  ];
+  const blockers =
+    next.blockers.length > 0
+      ? `*Blocking the next gate, it still needs:*\n${next.blockers.map((b) => `• ${b}`).join('\n')}`
+      : '*Blocking the next gate:* nothing.';
+  const roles = next.whoMustAct.length > 0 ? describeRoles(next.whoMustAct) : 'nobody';
+  const people = status.actorIds.map((id) => `<@${id}>`).join(', ');
+  const who = `*Who must act:* ${roles}${people ? ` (${people})` : ''}`;
+  const blocks: KnownBlock[] = [
+    header(`${name} · ${engagement.name}`.slice(0, 150)),
+    section(facts.join('\n')),
+    section(blockers),
+    section(`${who}\n*Next:* ${next.next}`),
+  ];
+  return {
+    text: `${name} is ${stage}. ${next.blockers.length > 0 ? `It still needs ${next.blockers.join('; ')}. ` : ''}Next: ${next.next}`,
+    blocks,
+  };
+}
+
+/** `/amos status` with no engagement: the workspace's engagements (a partner sees their own). */
+export function engagementListMessage(
+  engagements: readonly EngagementListItem[],
+  partnerView: boolean,
+): Rendered {
+  if (engagements.length === 0) {
+    const text = partnerView
+      ? 'Your organisation is not on any engagement yet.'
+      : 'There are no engagements in this workspace yet. An operator creates one with `/amos new`.';
+    return { text, blocks: [section(text)] };
+  }
+  const shown = engagements.slice(0, LIST_MAX);
+  const lines = shown.map(
+    (e) => `• \`${e.slug}\` ${e.name} — *${STAGE_LABELS[e.stage as Stage] ?? e.stage}*`,
+  );
+  const more =
+    engagements.length > shown.length ? `\n…and ${engagements.length - shown.length} more.` : '';
+  const title = partnerView ? 'Your engagements' : 'Engagements';
+  return {
+    text: `${title}: ${shown.map((e) => `${e.slug} (${STAGE_LABELS[e.stage] ?? e.stage})`).join(', ')}`,
+    blocks: [
+      header(title),
+      section(`${lines.join('\n')}${more}`),
+      context('`/amos status <slug>` shows what blocks the next gate and who must act.'),
+    ],
+  };
+}

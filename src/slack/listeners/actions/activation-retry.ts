@@ -1,0 +1,44 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { retryActivationSetup } from '../../../services/activation-service.js';
+import { announceActivation } from '../../activation-notifier.js';
+import type { SlackDeps } from '../../context.js';
+import { ACTIVATION } from '../../ids.js';
+import { parseRetryValue } from '../../inputs/activation.js';
+import { replyForError } from '../../refusals.js';
+
+/**
+ * "Retry the set-up" in an activation failure DM: redoes the Slack steps that did not work
+ * (executives or the engagement's operator, while it is active); a new failure is reported again.
+ */
+export function registerActivationRetry(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>(
+    ACTIVATION.retrySetupAction,
+    async ({ ack, body, action, respond, client, context }) => {
+      await ack();
+      const teamId = context.teamId ?? body.team?.id ?? '';
+      const ephemeral = (text: string) =>
+        respond({ response_type: 'ephemeral', replace_original: false, text });
+      const retry = parseRetryValue(action.value);
+      if (!retry) {
+        await ephemeral('This button is no longer valid; nothing was retried.');
+        return;
+      }
+      try {
+        const activation = await retryActivationSetup(deps.services.deps, {
+          teamId,
+          userId: body.user.id,
+          engagementId: retry.engagementId,
+          steps: retry.steps,
+        });
+        const { failed } = await announceActivation(client, deps, teamId, activation, retry.steps);
+        await ephemeral(
+          failed.length === 0
+            ? `Done: the partner channel set-up of ${activation.engagement.slug.toUpperCase()} is complete now.`
+            : `Slack still refused ${failed.length === 1 ? 'one step' : `${failed.length} steps`}; a new message says what to do.`,
+        );
+      } catch (error) {
+        await ephemeral(replyForError(deps.logger, error, 'activation retry'));
+      }
+    },
+  );
+}

@@ -1,0 +1,98 @@
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import {
+  checkScopeEditableFor,
+  type EngagementTarget,
+  submitRequirements,
+  viewScope,
+} from '../../../services/scope-service.js';
+import { sendApprovalRequest } from '../../approval-notifier.js';
+import { scopeItemModal, scopeOverview, stageModal, submittedNotice } from '../../blocks/scope.js';
+import type { SlackDeps } from '../../context.js';
+import { SCOPE } from '../../ids.js';
+import { replyForError } from '../../refusals.js';
+
+/**
+ * Submits the requirements (the service checks the gate and opens EX-n), then DMs the sponsors.
+ * Returns the operator's confirmation, naming anyone Slack would not let us reach.
+ */
+export async function submitAndNotify(
+  deps: SlackDeps,
+  client: WebClient,
+  target: EngagementTarget,
+): Promise<{ slug: string; text: string }> {
+  const result = await submitRequirements(deps.services.deps, target);
+  const delivery = await sendApprovalRequest(
+    client,
+    deps.services.deps,
+    deps.logger,
+    target.teamId,
+    result.approvalRequestId,
+  );
+  return { slug: result.engagement.slug, text: submittedNotice(result, delivery) };
+}
+
+/** The overview's buttons: Add scope item, Add stage checkpoint (modals), Submit for approval. */
+export function registerScopeActions(app: App, deps: SlackDeps): void {
+  type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+  const openModal =
+    (kind: 'item' | 'stage') =>
+    async ({ ack, body, action, respond, client, context }: ButtonArgs) => {
+      await ack();
+      const target = {
+        teamId: context.teamId ?? body.team?.id ?? '',
+        userId: body.user.id,
+        slug: action.value,
+      };
+      try {
+        const engagement = await checkScopeEditableFor(deps.services.deps, target);
+        const metadata = { slug: engagement.slug, responseUrl: body.response_url, replace: true };
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: kind === 'item' ? scopeItemModal(metadata) : stageModal(metadata),
+        });
+      } catch (error) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: replyForError(deps.logger, error, `scope ${kind} button`),
+        });
+      }
+    };
+
+  app.action<BlockAction<ButtonAction>>(SCOPE.addItemAction, openModal('item'));
+  app.action<BlockAction<ButtonAction>>(SCOPE.addStageAction, openModal('stage'));
+
+  app.action<BlockAction<ButtonAction>>(
+    SCOPE.submitAction,
+    async ({ ack, body, action, respond, client, context }) => {
+      await ack();
+      const target = {
+        teamId: context.teamId ?? body.team?.id ?? '',
+        userId: body.user.id,
+        slug: action.value,
+      };
+      try {
+        const notice = await submitAndNotify(deps, client, target);
+        const overview = await viewScope(deps.services.deps, target);
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: true,
+          ...scopeOverview(overview, notice.text),
+        });
+      } catch (error) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: replyForError(deps.logger, error, 'scope submit button'),
+        });
+      }
+    },
+  );
+}

@@ -1,0 +1,75 @@
+import type { App } from '@slack/bolt';
+import {
+  type DiagnosticSubmission,
+  submitDiagnostic,
+} from '../../../services/diagnostic-service.js';
+import { diagnosticAwaitsReview, diagnosticReceipt } from '../../blocks/diagnostic.js';
+import type { SlackDeps } from '../../context.js';
+import { DIAGNOSTIC_FORM } from '../../ids.js';
+import { DIAGNOSTIC_FIELD_BLOCKS, parseDiagnostic } from '../../inputs/diagnostic.js';
+import { parseEngagementMetadata } from '../../inputs/modal-values.js';
+import { replyForError, viewErrorsFor } from '../../refusals.js';
+import { directMessage } from '../engagement-notices.js';
+
+const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
+
+/**
+ * The System Entry submission: bad input (a score of 140, no priority) comes back inline naming
+ * the line, nothing stored; otherwise the version is stored and recorded, the modal closes, the
+ * submitter gets a receipt and the sponsors learn that it waits on their review.
+ */
+export function registerDiagnosticView(app: App, deps: SlackDeps): void {
+  app.view(DIAGNOSTIC_FORM.callbackId, async ({ ack, body, view, client, context }) => {
+    const teamId = context.teamId ?? body.team?.id ?? view.team_id;
+    const userId = body.user.id;
+    const engagementId = parseEngagementMetadata(view.private_metadata);
+    if (!engagementId) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [FIRST_BLOCK]: 'This form is out of date. Close it and type `/amos diagnostic` again.',
+        },
+      });
+      return;
+    }
+    const parsed = parseDiagnostic(view.state.values);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    let result: DiagnosticSubmission;
+    try {
+      result = await submitDiagnostic(deps.services.deps, {
+        teamId,
+        userId,
+        engagementId,
+        content: parsed.content,
+      });
+    } catch (error) {
+      await ack(
+        viewErrorsFor(error, DIAGNOSTIC_FIELD_BLOCKS, FIRST_BLOCK) ?? {
+          response_action: 'errors',
+          errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'diagnostic') },
+        },
+      );
+      return;
+    }
+    await ack();
+    const { engagement } = result;
+    await directMessage(
+      client,
+      deps,
+      [userId],
+      diagnosticReceipt(engagement.slug, result),
+      'diagnostic receipt',
+    );
+    if (result.status === 'unchanged') return;
+    await directMessage(
+      client,
+      deps,
+      engagement.sponsor_ids.filter((id) => id !== userId),
+      diagnosticAwaitsReview(engagement, { ...result, status: result.status }, userId),
+      'diagnostic awaits review',
+    );
+  });
+}

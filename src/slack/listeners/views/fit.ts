@@ -1,0 +1,57 @@
+import type { App } from '@slack/bolt';
+import { FIT_CRITERIA } from '../../../domain/fit.js';
+import { submitFitAssessment } from '../../../services/fit-service.js';
+import { fitVerdictMessage } from '../../blocks/fit.js';
+import type { SlackDeps } from '../../context.js';
+import { FIT } from '../../ids.js';
+import { fitErrorBlocks, parseFitAnswers, parseFitMetadata } from '../../inputs/fit.js';
+import { replyForError, viewErrorsFor } from '../../refusals.js';
+
+const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
+
+/**
+ * The fit modal's submission: invalid answers come back inline next to their criterion;
+ * a valid one is stored and recorded, the modal closes, and the assessor gets the verdict by DM.
+ */
+export function registerFitView(app: App, deps: SlackDeps): void {
+  app.view(FIT.callbackId, async ({ ack, body, view, client, context }) => {
+    const teamId = context.teamId ?? body.team?.id ?? view.team_id;
+    const userId = body.user.id;
+    const partnerOrgId = parseFitMetadata(view.private_metadata);
+    if (!partnerOrgId) {
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [FIRST_BLOCK]:
+            'This form is out of date. Close it and type `/amos fit <organisation>` again.',
+        },
+      });
+      return;
+    }
+    const answers = parseFitAnswers(view.state.values);
+    let outcome: Awaited<ReturnType<typeof submitFitAssessment>>;
+    try {
+      outcome = await submitFitAssessment(deps.services.deps, teamId, userId, {
+        partnerOrgId,
+        answers,
+      });
+    } catch (error) {
+      const inline = viewErrorsFor(error, fitErrorBlocks(answers), FIRST_BLOCK) ?? {
+        response_action: 'errors' as const,
+        errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'fit assessment') },
+      };
+      await ack(inline);
+      return;
+    }
+    await ack();
+    if (outcome.repeated) return;
+    try {
+      await client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) });
+    } catch (error) {
+      deps.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), where: 'fit verdict DM' },
+        'could not DM the fit verdict to the assessor',
+      );
+    }
+  });
+}

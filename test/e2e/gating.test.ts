@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import { createPartnerOrg } from '../support/factories.js';
+import { eventually, partnerEngagement, recordsOf } from '../support/partner-channel.js';
+
+let h: Harness;
+let warn: Harness;
+beforeAll(async () => {
+  [h, warn] = await Promise.all([
+    startHarness(),
+    startHarness({ env: { AMOS_GATING_MODE: 'warn' } }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([h?.stop(), warn?.stop()]);
+});
+beforeEach(() => {
+  h.fake.reset();
+  warn.fake.reset();
+});
+
+/** Slack tells the app `userId` joined (the fake's member list is updated as Slack's would be). */
+async function join(on: Harness, channelId: string, userId: string, eventId?: string) {
+  on.fake.addUser(TEAM.id, { id: userId, name: userId.toLowerCase() });
+  const members = on.fake.channel(TEAM.id, channelId)?.members;
+  if (members && !members.includes(userId)) members.push(userId);
+  const res = await on.driver.event(
+    {
+      type: 'member_joined_channel',
+      user: userId,
+      channel: channelId,
+      channel_type: 'G',
+      team: TEAM.id,
+      event_ts: `${Date.now() / 1000}`,
+    },
+    eventId ? { eventId } : {},
+  );
+  expect(res.status).toBe(200);
+  return res;
+}
+
+/** Lets the app finish work it does after acking an event. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+describe('a partner joining the gated partner channel (enforce, the default)', () => {
+  it('is removed, told why, and the removal is a boundary event', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    await join(h, channelId, partner);
+
+    const kick = await h.fake.waitFor('conversations.kick');
+    expect(kick.args).toMatchObject({ channel: channelId, user: partner });
+    expect(h.fake.channel(TEAM.id, channelId)?.members).not.toContain(partner);
+    await eventually(async () => {
+      const records = await recordsOf(h, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_removed']);
+      expect(records[0]?.details).toEqual({
+        channel: channelId,
+        user: partner,
+        stage: 'execution_approved',
+        mode: 'enforce',
+        memberOfEngagementOrg: true,
+      });
+      expect(records[0]?.actor_role).toBe('partner');
+    });
+    await eventually(() => {
+      const dm = h.fake.directMessages(TEAM.id, partner).at(-1)?.text ?? '';
+      expect(dm).toContain('You were removed from');
+      expect(dm).toContain('execution approved');
+      expect(dm).toContain('/amos activate');
+    });
+  });
+
+  it('removes a partner of another organisation even while the engagement is active', async () => {
+    const { engagement, channelId } = await partnerEngagement(h, { stage: 'active' });
+    await createPartnerOrg(h.db, { name: 'Other agency', members: ['U0OTHER'] });
+    await join(h, channelId, 'U0OTHER');
+    await h.fake.waitFor('conversations.kick');
+    await eventually(async () => {
+      const [record] = await recordsOf(h, engagement.id);
+      expect(record?.kind).toBe('boundary.partner_removed');
+      expect(record?.details).toMatchObject({ stage: 'active', memberOfEngagementOrg: false });
+    });
+  });
+
+  it('lets the engagement’s own partner in once it is active', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h, { stage: 'active' });
+    await join(h, channelId, members[0] as string);
+    await settle();
+    expect(h.fake.calls.filter((c) => c.args.channel === channelId)).toEqual([]);
+    expect(await recordsOf(h, engagement.id)).toEqual([]);
+  });
+
+  it('removes a partner again while the engagement is paused', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h, { stage: 'paused' });
+    await join(h, channelId, members[0] as string);
+    await h.fake.waitFor('conversations.kick');
+    await eventually(async () => {
+      const [record] = await recordsOf(h, engagement.id);
+      expect(record?.details).toMatchObject({ stage: 'paused' });
+    });
+  });
+
+  it('leaves a non-partner alone and records nothing', async () => {
+    const { engagement, channelId } = await partnerEngagement(h);
+    await join(h, channelId, 'U0CLIENT');
+    await settle();
+    const touching = h.fake.calls.filter(
+      (c) => c.args.channel === channelId || c.args.user === 'U0CLIENT',
+    );
+    expect(touching).toEqual([]);
+    expect(await recordsOf(h, engagement.id)).toEqual([]);
+    expect(h.fake.channel(TEAM.id, channelId)?.members).toContain('U0CLIENT');
+  });
+
+  it('acts once when Slack redelivers the same join event', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    const first = await join(h, channelId, partner);
+    await h.fake.waitFor('conversations.kick');
+    await join(h, channelId, partner, first.eventId);
+    await settle();
+    expect(
+      h.fake.callsTo('conversations.kick').filter((c) => c.args.user === partner),
+    ).toHaveLength(1);
+    expect((await recordsOf(h, engagement.id)).map((r) => r.kind)).toEqual([
+      'boundary.partner_removed',
+    ]);
+  });
+
+  it('tells the operator and records a slack.error when the removal is refused', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    h.fake.failNext('conversations.kick', { error: 'restricted_action' });
+    await join(h, channelId, partner);
+
+    await eventually(async () => {
+      const records = await recordsOf(h, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_removed', 'slack.error']);
+      expect(records[1]?.details).toMatchObject({
+        method: 'conversations.kick',
+        error: 'restricted_action',
+        channel: channelId,
+        user: partner,
+      });
+    });
+    await eventually(() => {
+      const dm = JSON.stringify(h.fake.directMessages(TEAM.id, 'U0OPER').at(-1)?.blocks);
+      expect(dm).toContain(`remove partner <@${partner}>`);
+      expect(dm).toContain('restricted_action');
+      expect(dm).toContain('*What to do:* Remove');
+    });
+    expect(h.fake.channel(TEAM.id, channelId)?.members).toContain(partner);
+  });
+});
+
+describe('a partner message in the gated partner channel', () => {
+  const message = (channelId: string, user: string, extra: Record<string, unknown> = {}) =>
+    h.driver.event({
+      type: 'message',
+      channel: channelId,
+      channel_type: 'group',
+      user,
+      text: 'our confidential plan',
+      ts: `${Date.now() / 1000}`,
+      team: TEAM.id,
+      ...extra,
+    });
+
+  it('gets an ephemeral notice with the stage and next step, and a boundary event without the text', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    h.fake.channel(TEAM.id, channelId)?.members.push(partner);
+    await message(channelId, partner);
+
+    const call = await h.fake.waitFor('chat.postEphemeral');
+    expect(call.args).toMatchObject({ channel: channelId, user: partner });
+    const notice = h.fake.channel(TEAM.id, channelId)?.ephemerals.at(-1);
+    expect(notice?.user).toBe(partner);
+    expect(notice?.text).toContain('execution approved');
+    expect(notice?.text).toContain('/amos activate');
+    await eventually(async () => {
+      const records = await recordsOf(h, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_message']);
+      expect(records[0]?.details).toEqual({
+        channel: channelId,
+        user: partner,
+        stage: 'execution_approved',
+      });
+      expect(JSON.stringify(records)).not.toContain('confidential');
+    });
+  });
+
+  it('ignores bot messages, other subtypes, non-partners and open channels', async () => {
+    const gated = await partnerEngagement(h);
+    const open = await partnerEngagement(h, { stage: 'active' });
+    const partner = gated.members[0] as string;
+    await message(gated.channelId, partner, { subtype: 'channel_join' });
+    await message(gated.channelId, 'U0SOMEBOT', { bot_id: 'B0OTHER' });
+    await message(gated.channelId, 'U0CLIENT');
+    await message(open.channelId, open.members[0] as string);
+    await settle();
+    const channels = [gated.channelId, open.channelId];
+    expect(h.fake.calls.filter((c) => channels.includes(String(c.args.channel)))).toEqual([]);
+    expect(await recordsOf(h, gated.engagement.id)).toEqual([]);
+    expect(await recordsOf(h, open.engagement.id)).toEqual([]);
+  });
+});
+
+describe('AMOS_GATING_MODE=warn', () => {
+  it('warns a joining partner and the operator, records it, and does not remove them', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(warn);
+    const partner = members[0] as string;
+    await join(warn, channelId, partner);
+
+    const ephemeral = await warn.fake.waitFor('chat.postEphemeral');
+    expect(ephemeral.args).toMatchObject({ channel: channelId, user: partner });
+    expect(String(ephemeral.args.text)).toContain('not open to you yet');
+    const notice = await warn.fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === channelId,
+    );
+    expect(String(notice.args.text)).toContain('<@U0OPER>');
+    expect(String(notice.args.text)).toContain(`<@${partner}>`);
+    expect(warn.fake.callsTo('conversations.kick')).toEqual([]);
+    expect(warn.fake.channel(TEAM.id, channelId)?.members).toContain(partner);
+    await eventually(async () => {
+      const records = await recordsOf(warn, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_warned']);
+      expect(records[0]?.details).toMatchObject({ mode: 'warn', user: partner });
+    });
+  });
+});
