@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { EngagementFacts } from '../domain/engagement.js';
 import type { FitVerdict } from '../domain/fit.js';
 import { formatRef, type RefKind } from '../domain/refs.js';
@@ -36,7 +36,7 @@ export async function lockEngagement(trx: Trx, teamId: string, engagementId: str
     .where('team_id', '=', teamId)
     .where('id', '=', engagementId)
     .forUpdate()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 /** Hands out the next reference of a kind (SC-3) for a locked engagement. */
@@ -117,6 +117,7 @@ export async function loadEngagementFacts(
       .where('engagement_id', '=', engagement.id)
       .where('subject', '=', 'execution_requirements')
       .orderBy('requested_at', 'desc')
+      .orderBy(sql`split_part(ref, '-', 2)::int`, 'desc')
       .limit(1)
       .executeTakeFirst(),
     engagement.partner_org_id

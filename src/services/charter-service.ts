@@ -1,4 +1,3 @@
-import { NoResultError } from 'kysely';
 import {
   type CharterAck,
   hasAcknowledgedCharter,
@@ -6,14 +5,14 @@ import {
   listCharterAcks,
 } from '../db/charter-repository.js';
 import type { Db, Trx } from '../db/database.js';
-import { lockEngagement } from '../db/engagement-repository.js';
 import { isMemberOfPartnerOrg, listPartnerMemberIds } from '../db/partner-member-repository.js';
 import { CHARTER_VERSION } from '../domain/charter.js';
 import { mayAcknowledgeCharter } from '../domain/charter-ack.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import type { Stage } from '../domain/engagement.js';
 import { partnerMayAct } from '../domain/gating.js';
-import { check, notFound, runChange, type ServiceDeps } from './change.js';
+import { check, runChange, type ServiceDeps } from './change.js';
+import { lockEngagementRow } from './engagement-lifecycle-service.js';
 
 export interface CharterAcknowledgement {
   readonly engagement: { readonly id: string; readonly slug: string };
@@ -36,13 +35,7 @@ export async function acknowledgeCharter(
 ): Promise<CharterAcknowledgement> {
   const { teamId, userId } = request;
   return runChange(deps, teamId, userId, async (change) => {
-    const engagement = await lockEngagement(change.trx, teamId, request.engagementId).catch(
-      (error: unknown) => {
-        if (error instanceof NoResultError)
-          notFound('That engagement does not exist in this workspace.');
-        throw error;
-      },
-    );
+    const engagement = await lockEngagementRow(change, request.engagementId);
     const orgId = engagement.partner_org_id;
     const isMember = orgId ? await isMemberOfPartnerOrg(change.trx, teamId, orgId, userId) : false;
     check(

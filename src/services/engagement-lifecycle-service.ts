@@ -50,12 +50,22 @@ export interface LockedEngagement {
   readonly facts: EngagementFacts;
 }
 
+/** Locks this workspace's engagement row for the rest of the change; not_found for any other id. */
+export async function lockEngagementRow(
+  change: Change,
+  engagementId: string,
+): Promise<EngagementRow> {
+  const engagement = await lockEngagement(change.trx, change.teamId, engagementId);
+  if (!engagement) return notFound('That engagement does not exist in this workspace (any more).');
+  return engagement;
+}
+
 /** Locks an engagement inside a change and loads its facts, refusing if it is not this workspace's. */
 export async function lockWithFacts(
   change: Change,
   engagementId: string,
 ): Promise<LockedEngagement> {
-  const engagement = await lockEngagement(change.trx, change.teamId, engagementId);
+  const engagement = await lockEngagementRow(change, engagementId);
   return { engagement, facts: await loadEngagementFacts(change.trx, engagement) };
 }
 

@@ -4,7 +4,6 @@ import {
   findEngagementById,
   findEngagementBySlug,
   insertEngagement,
-  lockEngagement,
   setPartnerChannel,
 } from '../db/engagement-repository.js';
 import { findPartnerOrgById, listPartnerOrgs } from '../db/partner-repository.js';
@@ -19,6 +18,7 @@ import { DomainRefusal, refuse } from '../domain/errors.js';
 import type { Role } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
+import { lockEngagementRow } from './engagement-lifecycle-service.js';
 import { actorWith } from './read-access.js';
 
 /** A double-submitted form within this window creates nothing twice. */
@@ -217,7 +217,7 @@ export async function linkPartnerChannel(
     notFound('That engagement no longer exists in this workspace.');
   return runChange(deps, teamId, userId, async (change) => {
     await change.authorize('create_engagement');
-    const engagement = await lockEngagement(change.trx, teamId, engagementId);
+    const engagement = await lockEngagementRow(change, engagementId);
     refuseIfLinked(engagement);
     await refuseChannelLinkedElsewhere(change, channelId, 'channelExisting');
     const record = await linkAndRecord(change, engagement, channelId, created);

@@ -1,5 +1,5 @@
 import type { EngagementRow } from '../db/engagement-repository.js';
-import { findEngagementByChannel, lockEngagement } from '../db/engagement-repository.js';
+import { findEngagementByChannel } from '../db/engagement-repository.js';
 import { isMemberOfPartnerOrg, isPartnerUser } from '../db/partner-member-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import { engagementLabel, STAGE_LABELS, type Stage } from '../domain/engagement.js';
@@ -11,6 +11,7 @@ import {
   partnerMayAct,
 } from '../domain/gating.js';
 import { type Change, runChange, type ServiceDeps } from './change.js';
+import { lockEngagementRow } from './engagement-lifecycle-service.js';
 
 /** The engagement a gated partner channel belongs to, as the Slack side needs it. */
 export interface GatedEngagement {
@@ -132,7 +133,7 @@ async function withPartnerInChannel<T>(
   if (!found) return none;
   if (!(await isPartnerUser(deps.db, event.teamId, event.userId))) return none;
   return runChange(deps, event.teamId, event.userId, async (change) => {
-    const row = await lockEngagement(change.trx, event.teamId, found.id);
+    const row = await lockEngagementRow(change, found.id);
     const orgId = row.partner_org_id;
     const isMember = orgId
       ? await isMemberOfPartnerOrg(change.trx, event.teamId, orgId, event.userId)

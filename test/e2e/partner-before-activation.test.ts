@@ -95,6 +95,10 @@ describe('a partner before activation', () => {
     expect(replies.activate).toContain('Only an executive or admin may activate partners');
     expect(replies.activate).toContain('your AMOS role is partner');
     expect(replies.diagnostic).toMatch(/partner/i);
+    expect(replies.approve).toContain('Only an executive or admin may approve or reject requests');
+    expect(replies.scope).toContain(
+      'Only an operator may define scope items, acceptance criteria and stages',
+    );
     for (const reply of Object.values(replies)) expect(reply).not.toContain("can't use");
     await expectNothingChanged(engagement.id);
   });

@@ -84,7 +84,7 @@ describe('a workspace cannot see or act on another workspace’s engagement', ()
         action: 'pause',
         reason: 'Reaching across workspaces',
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ refusal: { code: 'not_found' } });
     expect(await amosRow()).toEqual(rowBefore);
     expect(await amosChain()).toEqual(chainBefore);
 
