@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../services/change.js';
 import { recordSlackError } from '../services/slack-error-service.js';
 import { approvalMessage, requesterNotice } from './blocks/approval.js';
 import type { SubmitDelivery } from './blocks/scope.js';
+import { publishHomes } from './home-publisher.js';
 
 // Web API calls about approval requests, always after the change committed. A failed call is
 // logged (no message bodies) and reported back, never thrown: the decision itself stands. A DM
@@ -63,6 +64,7 @@ export async function sendApprovalRequest(
       });
     }
   }
+  await publishHomes(client, deps, logger, teamId, view.engagement.sponsorIds);
   return { sent, failed };
 }
 
@@ -107,6 +109,8 @@ export async function afterDecision(
   outcome: DecideOutcome,
 ): Promise<ApprovalView | undefined> {
   const view = await refreshApprovalCopies(client, deps, logger, teamId, outcome.approvalRequestId);
+  // App Home shows the request too: republish it for everyone who could see it there.
+  if (view) await publishHomes(client, deps, logger, teamId, view.engagement.sponsorIds);
   if (view && outcome.kind === 'voted' && outcome.completed) {
     try {
       await client.chat.postMessage({ channel: view.requestedBy, ...requesterNotice(view) });

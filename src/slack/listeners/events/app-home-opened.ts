@@ -1,11 +1,11 @@
 import type { App } from '@slack/bolt';
-import { homeView } from '../../blocks/home.js';
+import type { SlackDeps } from '../../context.js';
+import { publishHomes } from '../../home-publisher.js';
 import { EVENTS } from '../../ids.js';
-import { SUBCOMMANDS } from '../commands/index.js';
 
-export function registerAppHomeOpened(app: App): void {
-  app.event(EVENTS.appHomeOpened, async ({ event, client }) => {
-    if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: homeView(event.user, SUBCOMMANDS) });
+export function registerAppHomeOpened(app: App, deps: SlackDeps): void {
+  app.event(EVENTS.appHomeOpened, async ({ event, client, context }) => {
+    if (event.tab !== 'home' || !context.teamId) return;
+    await publishHomes(client, deps.services.deps, deps.logger, context.teamId, [event.user]);
   });
 }

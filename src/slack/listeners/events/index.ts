@@ -40,7 +40,7 @@ export function dedupeEvents(deps: SlackDeps): Middleware<AnyMiddlewareArgs> {
 
 export function registerEvents(app: App, deps: SlackDeps): void {
   app.use(dedupeEvents(deps));
-  registerAppHomeOpened(app);
+  registerAppHomeOpened(app, deps);
   registerMemberJoinedChannel(app, deps);
   registerGatedMessage(app, deps);
 }

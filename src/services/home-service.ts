@@ -1,0 +1,33 @@
+import { type Actor, can } from '../domain/roles.js';
+import { loadActor } from './actor-service.js';
+import { type ApprovalView, listWaiting } from './approval-view-service.js';
+import type { ServiceDeps } from './change.js';
+import { type EngagementListItem, engagementStatus } from './engagement-status-service.js';
+
+/** What a person's App Home shows: what waits on them and the engagements they can see. */
+export interface HomeContent {
+  readonly actor: Actor;
+  readonly waiting: readonly ApprovalView[];
+  readonly engagements: readonly EngagementListItem[];
+  readonly partnerView: boolean;
+}
+
+/** Reads (never changes) what App Home shows for one user of one workspace. */
+export async function homeContent(
+  deps: ServiceDeps,
+  teamId: string,
+  userId: string,
+): Promise<HomeContent> {
+  const actor = await loadActor(deps.db, teamId, userId, deps.admins);
+  if (actor.roles.length === 0) return { actor, waiting: [], engagements: [], partnerView: false };
+  const [waiting, status] = await Promise.all([
+    can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve([]),
+    engagementStatus(deps, { teamId, userId }),
+  ]);
+  return {
+    actor,
+    waiting,
+    engagements: status.kind === 'list' ? status.engagements : [],
+    partnerView: status.kind === 'list' ? status.partnerView : false,
+  };
+}

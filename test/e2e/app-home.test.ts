@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVAL } from '../../src/slack/ids.js';
+import { type Harness, startHarness } from '../support/app-harness.js';
+import {
+  EXECS,
+  eventually,
+  grantPeople,
+  OPERATOR,
+  reviewedEngagement,
+  stageOf,
+  steppingClock,
+} from '../support/approval-fixtures.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ clock: steppingClock() });
+  await grantPeople(h);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const [ERIN, EVAN] = EXECS;
+const homesOf = (userId: string) =>
+  h.fake
+    .callsTo('views.publish')
+    .filter((c) => c.args.user_id === userId)
+    .map((c) => JSON.stringify(c.args.view));
+
+describe('App Home', () => {
+  it('shows a person without a role how to get one', async () => {
+    h.fake.reset();
+    await h.driver.event({
+      type: 'app_home_opened',
+      user: 'U0NOBODY',
+      channel: 'D0X',
+      tab: 'home',
+    });
+    const call = await h.fake.waitFor(
+      (c) => c.method === 'views.publish' && c.args.user_id === 'U0NOBODY',
+    );
+    expect(JSON.stringify(call.args.view)).toContain(
+      "You don't have an AMOS role in this workspace yet",
+    );
+  });
+
+  it('lists what waits on an executive, and is republished when the item is decided elsewhere', async () => {
+    const engagement = await reviewedEngagement(h, { slug: 'home-q1' });
+    await h.driver.command(OPERATOR, 'scope home-q1 submit');
+    // Sending the request republishes the sponsors' App Home; wait for that before looking.
+    await eventually(async () => {
+      expect(await h.db.selectFrom('approval_request').selectAll().execute()).toHaveLength(1);
+      expect(homesOf(EVAN!).length).toBeGreaterThanOrEqual(1);
+    });
+    h.fake.reset();
+
+    await h.driver.event({ type: 'app_home_opened', user: EVAN!, channel: 'D0EVAN', tab: 'home' });
+    await h.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === EVAN);
+    const before = homesOf(EVAN!).at(-1)!;
+    expect(before).toContain('EX-1');
+    expect(before).toContain(APPROVAL.approveAction);
+    expect(before).toContain('home-q1');
+
+    await h.driver.command(ERIN!, 'approve home-q1 EX-1 Agreed');
+    await eventually(async () => {
+      expect(await stageOf(h, engagement.id)).toBe('execution_approved');
+      expect(homesOf(EVAN!)).toHaveLength(2);
+    });
+    const after = homesOf(EVAN!).at(-1)!;
+    expect(after).not.toContain(APPROVAL.approveAction);
+    expect(after).toContain('Nothing waits on your decision');
+    expect(after).toContain('execution approved');
+    expect(h.fake.violations).toEqual([]);
+  });
+});
