@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_SCOPES } from '../../src/slack/app.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import { responsesTo } from '../support/approval-fixtures.js';
+import { createEngagement, grant } from '../support/factories.js';
 
 const OTHER = {
   id: 'T0OTHER',
@@ -60,6 +62,40 @@ describe('several workspaces (OAuth installs)', () => {
       .where('team_id', '=', 'T0STRANGER')
       .execute();
     expect(receipts).toEqual([]);
+  });
+
+  it("cannot see or act on another workspace's engagement, even with the same slug", async () => {
+    await grant(h.db, TEAM.id, 'U0EXEC', 'executive');
+    await grant(h.db, OTHER.id, 'U0OMAR', 'executive');
+    const amos = await createEngagement(h.db, {
+      teamId: TEAM.id,
+      slug: 'acme-q3',
+      stage: 'execution_approved',
+    });
+    const ask = async (teamId: string, userId: string, text: string) => {
+      const res = await h.driver.command(userId, text, { teamId });
+      const ack = res.json as { text?: string } | undefined;
+      if (ack?.text && !ack.text.startsWith('Preparing')) return ack.text;
+      const [reply] = await responsesTo(h, res.responseUrl);
+      return String(reply?.body.text ?? '');
+    };
+    expect(await ask(TEAM.id, 'U0EXEC', 'status acme-q3')).toContain('ACME-Q3');
+    expect(await ask(OTHER.id, 'U0OMAR', 'status acme-q3')).toContain(
+      'There is no engagement `acme-q3`',
+    );
+    expect(await ask(OTHER.id, 'U0OMAR', 'activate acme-q3')).toContain(
+      'There is no engagement `acme-q3`',
+    );
+    expect(await ask(OTHER.id, 'U0OMAR', 'status')).toContain(
+      'There are no engagements in this workspace yet',
+    );
+    const row = await h.db
+      .selectFrom('engagement')
+      .selectAll()
+      .where('id', '=', amos.id)
+      .executeTakeFirstOrThrow();
+    expect(row.stage).toBe('execution_approved');
+    expect(await h.db.selectFrom('decision_record').selectAll().execute()).toEqual([]);
   });
 
   it('offers the install link with the bot scopes the manifest declares', async () => {
