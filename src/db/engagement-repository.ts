@@ -1,8 +1,8 @@
 import { type Selectable, sql } from 'kysely';
 import type { EngagementFacts } from '../domain/engagement.js';
-import type { FitVerdict } from '../domain/fit.js';
 import { formatRef, type RefKind } from '../domain/refs.js';
 import type { Db, Trx } from './database.js';
+import { latestFitAssessment } from './fit-repository.js';
 import type { EngagementTable } from './tables.js';
 
 export type EngagementRow = Selectable<EngagementTable>;
@@ -68,19 +68,6 @@ export async function setStage(
     .execute();
 }
 
-/** The latest fit verdict of a partner organisation, if it was ever assessed. */
-export async function latestFitVerdict(db: Db | Trx, teamId: string, partnerOrgId: string) {
-  const row = await db
-    .selectFrom('fit_assessment')
-    .select(['verdict', 'version'])
-    .where('team_id', '=', teamId)
-    .where('partner_org_id', '=', partnerOrgId)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.verdict as FitVerdict | undefined;
-}
-
 /** Everything the lifecycle rules need about one engagement, read in the caller's transaction. */
 export async function loadEngagementFacts(
   db: Db | Trx,
@@ -136,7 +123,9 @@ export async function loadEngagementFacts(
       ...(requirements?.requester_ids ?? []),
     ]),
   ];
-  const verdict = partnerOrg ? await latestFitVerdict(db, teamId, partnerOrg.id) : undefined;
+  const verdict = partnerOrg
+    ? (await latestFitAssessment(db, teamId, partnerOrg.id))?.verdict
+    : undefined;
   return {
     slug: engagement.slug,
     stage: engagement.stage as EngagementFacts['stage'],
@@ -152,7 +141,7 @@ export async function loadEngagementFacts(
       : {}),
     requirements:
       requirements || authorIds.length > 0
-        ? { ref: requirements?.ref ?? 'EX-?', authorIds }
+        ? { ...(requirements ? { ref: requirements.ref } : {}), authorIds }
         : undefined,
     scopeItems: scopeItems.map((s) => ({
       ref: s.ref,

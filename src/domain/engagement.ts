@@ -60,7 +60,11 @@ export interface EngagementFacts {
   };
   /** authorIds: everyone who authored the requirements, scope items, criteria or stages. */
   readonly requirements:
-    | { readonly ref: string; readonly authorIds: readonly string[] }
+    | {
+        /** EX-n of the latest approval request; absent until requirements are submitted. */
+        readonly ref?: string;
+        readonly authorIds: readonly string[];
+      }
     | undefined;
   readonly scopeItems: readonly ScopeItemFacts[];
   readonly stages: readonly StageCheckpointFacts[];

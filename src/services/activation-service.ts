@@ -1,4 +1,3 @@
-import { NoResultError } from 'kysely';
 import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import {
@@ -9,7 +8,7 @@ import {
   type StageCheckpointFacts,
 } from '../domain/engagement.js';
 import { refuse } from '../domain/errors.js';
-import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
+import { type Change, check, runChange, type ServiceDeps } from './change.js';
 import {
   applyTransition,
   type LockedEngagement,
@@ -77,11 +76,7 @@ export async function retryActivationSetup(
 ): Promise<Activation> {
   const { teamId, userId } = request;
   return runChange(deps, teamId, userId, async (change) => {
-    const locked = await lockWithFacts(change, request.engagementId).catch((error: unknown) => {
-      if (error instanceof NoResultError)
-        notFound('That engagement does not exist in this workspace.');
-      throw error;
-    });
+    const locked = await lockWithFacts(change, request.engagementId);
     if (locked.engagement.operator_id !== userId) await change.authorize('activate');
     const stage = locked.engagement.stage as Stage;
     if (stage !== 'active') {
@@ -127,7 +122,7 @@ async function activationOf(
     },
     partnerOrg: { id: facts.partnerOrg.id, name: facts.partnerOrg.name },
     memberIds: await listPartnerMemberIds(change.trx, change.teamId, facts.partnerOrg.id),
-    ...(requirementsRef && requirementsRef !== 'EX-?' ? { requirementsRef } : {}),
+    ...(requirementsRef ? { requirementsRef } : {}),
     scopeItems: facts.scopeItems,
     stages: facts.stages,
     activatedBy: change.actor.userId,

@@ -213,8 +213,6 @@ export async function linkPartnerChannel(
   },
 ): Promise<{ engagement: EngagementRow; record: ChainedRecord }> {
   const { teamId, userId, engagementId, channelId, created } = request;
-  if (!(await findEngagementById(deps.db, teamId, engagementId)))
-    notFound('That engagement no longer exists in this workspace.');
   return runChange(deps, teamId, userId, async (change) => {
     await change.authorize('create_engagement');
     const engagement = await lockEngagementRow(change, engagementId);

@@ -1,6 +1,7 @@
 import { isDomainRefusal } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { unexpectedFailure } from './errors.js';
+import { errorsByBlock } from './inputs/modal-values.js';
 
 /**
  * The one error path for listeners: a domain refusal becomes the sentence it carries (plus
@@ -23,10 +24,7 @@ export function viewErrorsFor(
   fallbackBlock: string,
 ): { response_action: 'errors'; errors: Record<string, string> } | undefined {
   if (!isDomainRefusal(error)) return undefined;
-  const errors: Record<string, string> = {};
-  for (const [field, text] of Object.entries(error.refusal.fieldErrors ?? {})) {
-    errors[fieldToBlock[field] ?? fallbackBlock] = text.slice(0, 2000);
-  }
+  const errors = errorsByBlock(error.refusal.fieldErrors ?? {}, fieldToBlock, fallbackBlock);
   if (Object.keys(errors).length === 0) {
     const details = error.refusal.details?.length ? ` ${error.refusal.details.join(' ')}` : '';
     errors[fallbackBlock] = `${error.refusal.message}${details}`.slice(0, 2000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDecisionRecords } from '../../src/db/decision-record-repository.js';
-import { latestFitVerdict } from '../../src/db/engagement-repository.js';
+import { latestFitAssessment } from '../../src/db/fit-repository.js';
 import {
   FIT_CRITERIA,
   FIT_SIGNAL_KEYS,
@@ -174,7 +174,7 @@ describe('/amos fit', () => {
       holds: true,
       evidence: 'No QA step in their SOW.',
     });
-    expect(await latestFitVerdict(h.db, TEAM.id, org.id)).toBe('not_fit');
+    expect((await latestFitAssessment(h.db, TEAM.id, org.id))?.verdict).toBe('not_fit');
 
     const records = (await workspaceRecords()).slice(before);
     expect(records.map((r) => [r.kind, r.subjectRef, r.engagementId, r.actorRole])).toEqual([

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainRefusal } from '../../domain/errors.js';
 import { COMMAND } from '../ids.js';
+import { slugToken as slug } from './slug.js';
 
 // Inputs of `/amos activate [slug]`, the charter acknowledgement button and the
 // "Retry the set-up" button of an activation failure DM.
@@ -8,12 +9,6 @@ import { COMMAND } from '../ids.js';
 /** The kinds of activation set-up step in Slack; a retry names the kinds to redo. */
 export const SETUP_STEPS = ['invites', 'requirements', 'charter', 'ack'] as const;
 export type SetupStepKey = (typeof SETUP_STEPS)[number];
-
-const slug = z
-  .string()
-  .max(80)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/i)
-  .transform((s) => s.toLowerCase());
 
 function invalid(message: string): never {
   throw new DomainRefusal({ code: 'invalid_input', message });

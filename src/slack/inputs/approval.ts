@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeRef, parseRef } from '../../domain/refs.js';
+import { slugToken } from './slug.js';
 
 // `/amos approve [slug] [REF] [note]`, `/amos reject [slug] REF <reason>`, and the reject
 // modal's metadata and reason.
@@ -13,12 +14,6 @@ export type ApprovalArgs =
       readonly note?: string;
     }
   | { readonly kind: 'unclear' };
-
-const slugToken = z
-  .string()
-  .max(80)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/i)
-  .transform((s) => s.toLowerCase());
 
 /** Words of the text, with a reference typed with a space ("EX 1") joined; `raw` counts the words each took. */
 function words(text: string): { word: string; raw: number }[] {

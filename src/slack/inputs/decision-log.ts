@@ -2,15 +2,10 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportFormat } from '../../domain/decision-record-format.js';
 import { DomainRefusal } from '../../domain/errors.js';
 import { COMMAND } from '../ids.js';
+import { slugToken as slug } from './slug.js';
 
 // `/amos log [slug|workspace]` and `/amos export [slug|workspace] [jsonl|csv]`: at most one
 // slug, and for export at most one format, in either order.
-
-const slug = z
-  .string()
-  .max(80)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/i)
-  .transform((s) => s.toLowerCase());
 
 const format = z
   .string()

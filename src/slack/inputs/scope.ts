@@ -3,6 +3,7 @@ import { DomainRefusal, refuse } from '../../domain/errors.js';
 import { parseCriteria } from '../../domain/scope.js';
 import type { ScopeModalMetadata } from '../blocks/scope.js';
 import { SCOPE } from '../ids.js';
+import { slugToken } from './slug.js';
 
 // `/amos scope [slug] [add|stage|submit]`, the two scope modals' values and their metadata.
 
@@ -15,12 +16,6 @@ const ACTIONS: Readonly<Record<string, ScopeAction>> = {
   checkpoint: 'stage',
   submit: 'submit',
 };
-
-const slugToken = z
-  .string()
-  .max(80)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/i)
-  .transform((s) => s.toLowerCase());
 
 const USAGE =
   'Use `/amos scope [slug]` to see the execution requirements, `/amos scope [slug] add` to add a scope item, `/amos scope [slug] stage` to add a stage checkpoint, or `/amos scope [slug] submit` to submit them for approval.';
