@@ -110,3 +110,16 @@ export async function listRoleGrants(
     grantedAt: r.granted_at,
   }));
 }
+
+/** Users granted executive or admin in the workspace (each once), e.g. whose App Home lists approvals. */
+export async function deciderIds(db: Db | Trx, teamId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_grant')
+    .select('user_id')
+    .distinct()
+    .where('team_id', '=', teamId)
+    .where('role', 'in', ['executive', 'admin'])
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}

@@ -32,7 +32,9 @@ export interface Boundary {
 
 export type JoinOutcome =
   | { readonly action: 'none' }
-  | ({ readonly action: 'remove' | 'warn' } & Boundary);
+  | ({ readonly action: JoinAction } & Boundary);
+
+export type JoinAction = 'remove' | 'warn';
 
 interface ChannelEvent {
   readonly teamId: string;
@@ -43,8 +45,9 @@ interface ChannelEvent {
 /**
  * A user joined a channel. When it is an engagement's partner channel, the user is a partner
  * user and the domain says they may not be there (gated stage, or another organisation's
- * member), records `boundary.partner_removed` (enforce) or `boundary.partner_warned` (warn) and
- * says which; anyone else is left alone and nothing is written.
+ * member), records `boundary.partner_joined` with the intended action (remove in enforce mode,
+ * warn in warn mode) and says which; anyone else is left alone and nothing is written. The
+ * outcome is recorded separately, by `recordJoinOutcome`, once Slack has carried it out.
  */
 export async function handlePartnerJoin(
   deps: ServiceDeps,
@@ -54,7 +57,6 @@ export async function handlePartnerJoin(
     const stage = row.stage as Stage;
     const action = onPartnerJoin(stage, event.mode, isMember);
     if (action === 'allow') return { action: 'none' };
-    const engagement = gated(row);
     const name = engagementLabel(row.slug);
     const why =
       channelGate(stage) === 'closed'
@@ -62,15 +64,48 @@ export async function handlePartnerJoin(
         : `of ${name} without being a member of its partner organisation`;
     const record = await change.record({
       engagementId: row.id,
-      kind: action === 'remove' ? 'boundary.partner_removed' : 'boundary.partner_warned',
+      kind: 'boundary.partner_joined',
       subjectRef: null,
-      summary: `Partner <@${event.userId}> joined the partner channel ${why}: ${
+      summary: `Partner <@${event.userId}> joined the partner channel ${why}: to be ${
         action === 'remove' ? 'removed (enforce mode)' : 'warned (warn mode)'
       }.`,
-      details: { ...ids(event), stage, mode: event.mode, memberOfEngagementOrg: isMember },
+      details: { ...ids(event), stage, action, memberOfEngagementOrg: isMember },
     });
-    return { action, engagement, reason: reasonFor(row, isMember), record };
+    return { action, engagement: gated(row), reason: reasonFor(row, isMember), record };
   });
+}
+
+/**
+ * Appends, as its own change, what Slack confirmed was done about a partner's join:
+ * `boundary.partner_removed` after a successful kick, `boundary.partner_warned` after the
+ * warning was posted. Never called for a refused call (that is a `slack.error`), so the record
+ * never claims what did not happen.
+ */
+export async function recordJoinOutcome(
+  deps: ServiceDeps,
+  outcome: {
+    readonly teamId: string;
+    readonly userId: string;
+    readonly engagement: GatedEngagement;
+    readonly action: JoinAction;
+    /** The seq of the `boundary.partner_joined` record this outcome follows. */
+    readonly joinedSeq: number;
+  },
+): Promise<ChainedRecord> {
+  const { teamId, userId, engagement, action } = outcome;
+  const channel = engagement.partnerChannelId;
+  return runChange(deps, teamId, userId, (change) =>
+    change.record({
+      engagementId: engagement.id,
+      kind: action === 'remove' ? 'boundary.partner_removed' : 'boundary.partner_warned',
+      subjectRef: null,
+      summary:
+        action === 'remove'
+          ? `Partner <@${userId}> was removed from the partner channel <#${channel}>.`
+          : `Partner <@${userId}> was warned that the partner channel <#${channel}> is not open to them.`,
+      details: { channel, user: userId, joinedRecord: outcome.joinedSeq },
+    }),
+  );
 }
 
 /**
@@ -96,27 +131,48 @@ export async function handlePartnerMessage(
   });
 }
 
+/** Why a partner's command in a gated partner channel is refused; nothing is written yet. */
+export interface CommandRefusal {
+  readonly engagement: GatedEngagement;
+  readonly reason: string;
+}
+
 /**
- * A partner user typed an `/amos` command in a gated partner channel: records
- * `boundary.partner_command` (the command name only) and returns the refusal; undefined
- * (nothing written) when the command may go on to its own checks.
+ * Read-only, no transaction or lock (fast enough to run before Slack's 3-second ack): the
+ * refusal for a partner user's `/amos` command typed in a gated partner channel; undefined when
+ * the command may go on to its own checks. Record the refusal afterwards with
+ * `recordPartnerCommand`.
  */
-export async function refusePartnerCommand(
+export async function checkPartnerCommand(
   deps: ServiceDeps,
-  event: ChannelEvent & { readonly command: string },
-): Promise<Boundary | undefined> {
-  return withPartnerInChannel(deps, event, undefined, async (change, row) => {
-    const stage = row.stage as Stage;
-    if (channelGate(stage) === 'open') return undefined;
-    const record = await change.record({
-      engagementId: row.id,
+  event: ChannelEvent,
+): Promise<CommandRefusal | undefined> {
+  const [row, isPartner] = await Promise.all([
+    findEngagementByChannel(deps.db, event.teamId, event.channelId),
+    isPartnerUser(deps.db, event.teamId, event.userId),
+  ]);
+  if (!row || !isPartner || channelGate(row.stage as Stage) === 'open') return undefined;
+  return { engagement: gated(row), reason: reasonFor(row, true) };
+}
+
+/**
+ * Records `boundary.partner_command` (the command name only, never its arguments) for a refusal
+ * already given, as its own change, naming the stage the partner was refused in.
+ */
+export async function recordPartnerCommand(
+  deps: ServiceDeps,
+  event: ChannelEvent & { readonly command: string; readonly refusal: CommandRefusal },
+): Promise<ChainedRecord> {
+  const { engagement } = event.refusal;
+  return runChange(deps, event.teamId, event.userId, (change) =>
+    change.record({
+      engagementId: engagement.id,
       kind: 'boundary.partner_command',
       subjectRef: null,
-      summary: `Partner <@${event.userId}> tried \`/amos ${event.command}\` in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: refused.`,
-      details: { ...ids(event), command: event.command, stage },
-    });
-    return { engagement: gated(row), reason: reasonFor(row, true), record };
-  });
+      summary: `Partner <@${event.userId}> tried \`/amos ${event.command}\` in the partner channel while ${engagementLabel(engagement.slug)} is in ${STAGE_LABELS[engagement.stage]}: refused.`,
+      details: { ...ids(event), command: event.command, stage: engagement.stage },
+    }),
+  );
 }
 
 /**

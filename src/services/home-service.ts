@@ -1,3 +1,5 @@
+import { deciderIds } from '../db/role-repository.js';
+import { findWorkspace } from '../db/workspace-repository.js';
 import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import { type ApprovalView, listWaiting } from './approval-view-service.js';
@@ -30,4 +32,22 @@ export async function homeContent(
     engagements: status.kind === 'list' ? status.engagements : [],
     partnerView: status.kind === 'list' ? status.partnerView : false,
   };
+}
+
+/**
+ * Everyone whose App Home may show a pending request of this workspace ("waiting on you" lists
+ * every pending request to every executive and admin): granted executives and admins, the
+ * installer, the AMOS_ADMINS list, plus `alsoIds` (the engagement's sponsors). Each id once.
+ */
+export async function approvalHomeAudience(
+  deps: ServiceDeps,
+  teamId: string,
+  alsoIds: readonly string[] = [],
+): Promise<string[]> {
+  const [deciders, workspace] = await Promise.all([
+    deciderIds(deps.db, teamId),
+    findWorkspace(deps.db, teamId),
+  ]);
+  const installer = workspace?.installed_by ? [workspace.installed_by] : [];
+  return [...new Set([...alsoIds, ...deciders, ...installer, ...deps.admins])];
 }

@@ -10,9 +10,12 @@ import {
   type PartnerOrg,
   type PartnerOrgWithMembers,
 } from '../db/partner-repository.js';
+import { lockRoleGrants } from '../db/role-repository.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
 import type { FitVerdict } from '../domain/fit.js';
 import { checkPartnerOrgName } from '../domain/partner-org.js';
+import { checkMayBecomePartner } from '../domain/partner-separation.js';
+import { staffStanding } from './actor-service.js';
 import { check, notFound, runChange, type ServiceDeps } from './change.js';
 import { requireCapability } from './role-service.js';
 
@@ -88,7 +91,10 @@ export async function createPartnerOrg(
   });
 }
 
-/** Adds members to an organisation (admins), one `partner.member_added` record per new member. */
+/**
+ * Adds members to an organisation (admins), one `partner.member_added` record per new member.
+ * Refuses, writing nothing, when any of them holds admin, executive or operator.
+ */
 export async function addPartnerMembers(
   deps: ServiceDeps,
   teamId: string,
@@ -99,6 +105,12 @@ export async function addPartnerMembers(
   return runChange(deps, teamId, actorId, async (change) => {
     await change.authorize('manage_partners');
     const org = await findOrgOrRefuse(change.trx, teamId, orgName);
+    // Same lock as role grants, so a concurrent `/amos role grant` cannot slip past this check.
+    await lockRoleGrants(change.trx, teamId);
+    for (const userId of new Set(userIds)) {
+      const staff = await staffStanding(change.trx, teamId, userId, deps.admins);
+      check(checkMayBecomePartner(userId, `a member of ${org.name} (a partner)`, staff));
+    }
     const changed: string[] = [];
     const unchanged: string[] = [];
     for (const userId of userIds) {

@@ -9,8 +9,9 @@ import {
 } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
+import { checkMayBecomePartner, checkMayHoldStaffRole } from '../domain/partner-separation.js';
 import { type Actor, authorize, type Capability, ROLES, type Role } from '../domain/roles.js';
-import { adminMentions, loadActor } from './actor-service.js';
+import { adminMentions, loadActor, partnerStanding, staffStanding } from './actor-service.js';
 import { check, runChange, type ServiceDeps } from './change.js';
 
 /** What a grant or revoke did; `changed` is false when it was already so (nothing written). */
@@ -51,7 +52,10 @@ async function installerId(db: Db | Trx, teamId: string): Promise<string | null>
   return (await findWorkspace(db as Db, teamId))?.installed_by ?? null;
 }
 
-/** Grants `role` to `userId`: admins only, recorded as `role.granted`; a repeat writes nothing. */
+/**
+ * Grants `role` to `userId`: admins only, recorded as `role.granted`; a repeat writes nothing.
+ * Refuses a staff role to a partner and the partner role to staff (nothing written).
+ */
 export async function grantRole(
   deps: ServiceDeps,
   teamId: string,
@@ -61,6 +65,7 @@ export async function grantRole(
   return runChange(deps, teamId, actorId, async (change) => {
     await change.authorize('grant_roles');
     await lockRoleGrants(change.trx, teamId);
+    await refuseMixingPartnerAndStaff(change.trx, deps, teamId, target);
     const changed = await insertRoleGrant(change.trx, {
       teamId,
       userId: target.userId,
@@ -80,6 +85,26 @@ export async function grantRole(
     }
     return { ...target, changed };
   });
+}
+
+/**
+ * Partners approve nothing and decision rights stay outside delivery teams: a staff role is
+ * refused to a partner, and the partner role to anyone holding a staff role. Runs under the
+ * role-grant lock, which partner membership changes take too, so a race cannot mix them.
+ */
+async function refuseMixingPartnerAndStaff(
+  trx: Trx,
+  deps: ServiceDeps,
+  teamId: string,
+  target: { userId: string; role: Role },
+): Promise<void> {
+  if (target.role === 'partner') {
+    const staff = await staffStanding(trx, teamId, target.userId, deps.admins);
+    check(checkMayBecomePartner(target.userId, 'a partner', staff));
+    return;
+  }
+  const partner = await partnerStanding(trx, teamId, target.userId);
+  check(checkMayHoldStaffRole(target.userId, target.role, partner));
 }
 
 function conflict(message: string): never {

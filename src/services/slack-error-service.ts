@@ -5,7 +5,8 @@ export interface SlackErrorReport {
   readonly teamId: string;
   /** Whose action led to the failed call (the activating executive, the joining partner, ...). */
   readonly userId: string;
-  readonly engagementId: string;
+  /** null for a failure outside any engagement (a fit verdict DM): the workspace chain. */
+  readonly engagementId: string | null;
   /** The Web API method that failed, e.g. `conversations.kick`. */
   readonly method: string;
   /** Slack's error code, e.g. `restricted_action`. */
@@ -17,8 +18,8 @@ export interface SlackErrorReport {
 }
 
 /**
- * Records a failed Slack call as a `slack.error` in the engagement's decision record, as its
- * own change, so a failure after a commit is never lost or silently swallowed.
+ * Records a failed Slack call as a `slack.error` in the engagement's decision record (or the
+ * workspace's), as its own change, so a failure after a commit is never lost or swallowed.
  */
 export async function recordSlackError(
   deps: ServiceDeps,

@@ -7,20 +7,25 @@ import {
   rememberApprovalCopy,
 } from '../services/approval-view-service.js';
 import type { ServiceDeps } from '../services/change.js';
-import { recordSlackError } from '../services/slack-error-service.js';
+import { approvalHomeAudience } from '../services/home-service.js';
+import {
+  oneAtATime,
+  queueKey,
+  recordDeliveryFailure,
+  renderUntilSettled,
+  reportCopyFailures,
+} from './approval-copies.js';
 import { approvalMessage, requesterNotice } from './blocks/approval.js';
 import type { SubmitDelivery } from './blocks/scope.js';
 import { publishHomes } from './home-publisher.js';
+import { slackErrorCode } from './slack-error-reporter.js';
 
 // Web API calls about approval requests, always after the change committed. A failed call is
 // logged (no message bodies) and reported back, never thrown: the decision itself stands. A DM
-// that could not be delivered is also recorded as `slack.error` in the decision record.
-
-function slackError(error: unknown): string {
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return data.error;
-  return error instanceof Error ? error.message : String(error);
-}
+// that could not be delivered, or a copy that could not be updated, is also recorded as
+// `slack.error` in the decision record and the requester is told. Everything that renders one
+// request runs one at a time per request in this process (see approval-copies.ts for why and
+// for several app instances).
 
 /**
  * DMs the request to every sponsor of its engagement (authors get a copy without buttons) and
@@ -33,42 +38,53 @@ export async function sendApprovalRequest(
   teamId: string,
   approvalRequestId: string,
 ): Promise<SubmitDelivery> {
-  const view = await loadApprovalView(deps, teamId, approvalRequestId);
   const sent: string[] = [];
   const failed: { userId: string; error: string }[] = [];
-  if (!view) return { sent, failed };
-  for (const userId of new Set(view.engagement.sponsorIds)) {
-    try {
-      const posted = await client.chat.postMessage({
-        channel: userId,
-        ...approvalMessage(view, userId),
-      });
-      if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel/ts');
-      await rememberApprovalCopy(deps, {
-        teamId,
-        approvalRequestId,
-        channelId: posted.channel,
-        ts: posted.ts,
-        recipientId: userId,
-      });
-      sent.push(userId);
-    } catch (error) {
-      const code = slackError(error);
-      logger.warn({ ref: view.ref, recipient: userId, error: code }, 'approval DM not delivered');
-      failed.push({ userId, error: code });
-      await recordDeliveryFailure(deps, logger, view, {
-        userId: view.requestedBy,
-        error: code,
-        attempted: `DM the approval request ${view.ref} to <@${userId}>`,
-        recipientId: userId,
-      });
+  const view = await oneAtATime(queueKey(teamId, approvalRequestId), async () => {
+    const loaded = await loadApprovalView(deps, teamId, approvalRequestId);
+    if (!loaded) return undefined;
+    for (const userId of new Set(loaded.engagement.sponsorIds)) {
+      try {
+        const posted = await client.chat.postMessage({
+          channel: userId,
+          ...approvalMessage(loaded, userId),
+        });
+        if (!posted.channel || !posted.ts) {
+          throw new Error('chat.postMessage returned no channel/ts');
+        }
+        await rememberApprovalCopy(deps, {
+          teamId,
+          approvalRequestId,
+          channelId: posted.channel,
+          ts: posted.ts,
+          recipientId: userId,
+        });
+        sent.push(userId);
+      } catch (error) {
+        failed.push({ userId, error: slackErrorCode(error) });
+      }
     }
+    await republishHomes(client, deps, logger, loaded);
+    return loaded;
+  });
+  if (!view) return { sent, failed };
+  for (const { userId, error } of failed) {
+    logger.warn({ ref: view.ref, recipient: userId, error }, 'approval DM not delivered');
+    await recordDeliveryFailure(deps, logger, view, {
+      method: 'chat.postMessage',
+      error,
+      attempted: `DM the approval request ${view.ref} to <@${userId}>`,
+      details: { user: userId },
+    });
   }
-  await publishHomes(client, deps, logger, teamId, view.engagement.sponsorIds);
   return { sent, failed };
 }
 
-/** Re-renders every stored copy of the request in place (same channel and ts) as it stands now. */
+/**
+ * Re-renders every stored copy of the request in place (same channel and ts) as it stands now,
+ * after any render of the same request already under way; a copy Slack would not update is
+ * recorded as `slack.error` and the requester is told.
+ */
 export async function refreshApprovalCopies(
   client: WebClient,
   deps: ServiceDeps,
@@ -76,30 +92,17 @@ export async function refreshApprovalCopies(
   teamId: string,
   approvalRequestId: string,
 ): Promise<ApprovalView | undefined> {
-  const view = await loadApprovalView(deps, teamId, approvalRequestId);
-  if (!view) return undefined;
-  await Promise.all(
-    view.copies.map(async (copy) => {
-      try {
-        await client.chat.update({
-          channel: copy.channelId,
-          ts: copy.ts,
-          ...approvalMessage(view, copy.recipientId),
-        });
-      } catch (error) {
-        logger.warn(
-          { ref: view.ref, channel: copy.channelId, ts: copy.ts, error: slackError(error) },
-          'approval copy not updated',
-        );
-      }
-    }),
+  const { view, failures } = await oneAtATime(queueKey(teamId, approvalRequestId), () =>
+    renderUntilSettled(client, deps, logger, teamId, approvalRequestId),
   );
+  if (view) await reportCopyFailures(client, deps, logger, view, failures);
   return view;
 }
 
 /**
- * Everything that follows a vote: every copy updated in place, and once the request is
- * decided the requester told by DM (who, when, why). Returns the request as it now stands.
+ * Everything that follows a vote: every copy updated in place, App Home republished for
+ * everyone it could show the request to, and once the request is decided the requester told
+ * by DM (who, when, why). Returns the request as it now stands.
  */
 export async function afterDecision(
   client: WebClient,
@@ -108,23 +111,36 @@ export async function afterDecision(
   teamId: string,
   outcome: DecideOutcome,
 ): Promise<ApprovalView | undefined> {
-  const view = await refreshApprovalCopies(client, deps, logger, teamId, outcome.approvalRequestId);
-  // App Home shows the request too: republish it for everyone who could see it there.
-  if (view) await publishHomes(client, deps, logger, teamId, view.engagement.sponsorIds);
-  if (view && outcome.kind === 'voted' && outcome.completed) {
+  const { view, failures } = await oneAtATime(
+    queueKey(teamId, outcome.approvalRequestId),
+    async () => {
+      const refreshed = await renderUntilSettled(
+        client,
+        deps,
+        logger,
+        teamId,
+        outcome.approvalRequestId,
+      );
+      if (refreshed.view) await republishHomes(client, deps, logger, refreshed.view);
+      return refreshed;
+    },
+  );
+  if (!view) return undefined;
+  await reportCopyFailures(client, deps, logger, view, failures);
+  if (outcome.kind === 'voted' && outcome.completed) {
     try {
       await client.chat.postMessage({ channel: view.requestedBy, ...requesterNotice(view) });
     } catch (error) {
-      const code = slackError(error);
+      const code = slackErrorCode(error);
       logger.warn(
         { ref: view.ref, recipient: view.requestedBy, error: code },
         'requester not told of the decision',
       );
       await recordDeliveryFailure(deps, logger, view, {
-        userId: view.requestedBy,
+        method: 'chat.postMessage',
         error: code,
         attempted: `tell <@${view.requestedBy}> that ${view.ref} was ${view.status}`,
-        recipientId: view.requestedBy,
+        details: { user: view.requestedBy },
       });
     }
   }
@@ -140,23 +156,21 @@ export function isStoredCopy(
   return Boolean(view?.copies.some((c) => c.channelId === channelId && c.ts === ts));
 }
 
-async function recordDeliveryFailure(
+/** Republishes App Home for every executive and admin of the workspace and the sponsors. */
+async function republishHomes(
+  client: WebClient,
   deps: ServiceDeps,
   logger: Logger,
   view: ApprovalView,
-  failure: { userId: string; error: string; attempted: string; recipientId: string },
 ): Promise<void> {
+  let audience: readonly string[] = view.engagement.sponsorIds;
   try {
-    await recordSlackError(deps, {
-      teamId: view.teamId,
-      userId: failure.userId,
-      engagementId: view.engagement.id,
-      method: 'chat.postMessage',
-      error: failure.error,
-      attempted: failure.attempted,
-      details: { ref: view.ref, user: failure.recipientId },
-    });
+    audience = await approvalHomeAudience(deps, view.teamId, view.engagement.sponsorIds);
   } catch (error) {
-    logger.error({ ref: view.ref, err: String(error) }, 'could not record a slack.error');
+    logger.error(
+      { ref: view.ref, err: String(error) },
+      'App Home audience not read; sponsors only',
+    );
   }
+  await publishHomes(client, deps, logger, view.teamId, audience);
 }

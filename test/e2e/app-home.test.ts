@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL } from '../../src/slack/ids.js';
-import { type Harness, startHarness } from '../support/app-harness.js';
+import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
+  commandReply,
   EXECS,
   eventually,
   grantPeople,
@@ -10,6 +11,7 @@ import {
   stageOf,
   steppingClock,
 } from '../support/approval-fixtures.js';
+import { grant } from '../support/factories.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -61,7 +63,7 @@ describe('App Home', () => {
     expect(before).toContain(APPROVAL.approveAction);
     expect(before).toContain('home-q1');
 
-    await h.driver.command(ERIN!, 'approve home-q1 EX-1 Agreed');
+    await commandReply(h, ERIN!, 'approve home-q1 EX-1 Agreed');
     await eventually(async () => {
       expect(await stageOf(h, engagement.id)).toBe('execution_approved');
       expect(homesOf(EVAN!)).toHaveLength(2);
@@ -70,6 +72,36 @@ describe('App Home', () => {
     expect(after).not.toContain(APPROVAL.approveAction);
     expect(after).toContain('Nothing waits on your decision');
     expect(after).toContain('execution approved');
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('is republished for executives and admins who are not sponsors, since it lists every pending request', async () => {
+    const OUTSIDER = 'U0EXECOUT';
+    const ADMIN = 'U0HOMEADM';
+    await grant(h.db, TEAM.id, OUTSIDER, 'executive');
+    await grant(h.db, TEAM.id, ADMIN, 'admin');
+    const engagement = await reviewedEngagement(h, { slug: 'home-q2' });
+    expect(engagement.sponsor_ids).not.toContain(OUTSIDER);
+    h.fake.reset();
+    await commandReply(h, OPERATOR, 'scope home-q2 submit');
+    // Sending the request already republishes their Home: it shows the request with buttons.
+    for (const userId of [OUTSIDER, ADMIN]) {
+      await eventually(() => expect(homesOf(userId).length).toBeGreaterThanOrEqual(1));
+      const shown = homesOf(userId).at(-1)!;
+      expect(shown).toContain('EX-1');
+      expect(shown).toContain('home-q2');
+      expect(shown).toContain(APPROVAL.approveAction);
+    }
+    h.fake.reset();
+
+    await commandReply(h, ERIN!, 'approve home-q2 EX-1 Agreed');
+    expect(await stageOf(h, engagement.id)).toBe('execution_approved');
+    for (const userId of [OUTSIDER, ADMIN]) {
+      await eventually(() => expect(homesOf(userId)).toHaveLength(1));
+      const after = homesOf(userId).at(-1)!;
+      expect(after).not.toContain(APPROVAL.approveAction);
+      expect(after).toContain('Nothing waits on your decision');
+    }
     expect(h.fake.violations).toEqual([]);
   });
 });

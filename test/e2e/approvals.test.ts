@@ -324,4 +324,74 @@ describe('concurrency', () => {
     expect(stored?.votes).toHaveLength(1);
     expect(await stageOf(h, e.id)).toBe('execution_approved');
   });
+
+  it('two executives approving at once (N=2): every copy ends showing the decision, without buttons', async () => {
+    // The deterministic form of this race (a slow render held back) is in
+    // test/services/approval-service.test.ts; this is the same through signed requests.
+    const { e, request, posts } = await submitted({ requiredApprovals: 2 });
+    // Clicking in a list (not a stored copy) makes each reply come after all the Slack work of
+    // that vote, so both refreshes are done once both replies arrived.
+    const clicks = await Promise.all(
+      [ERIN, FRANK].map((userId) =>
+        h.driver.blockAction(
+          userId,
+          { actionId: APPROVAL.approveAction, value: request.id },
+          { channelId: 'C0GENERAL', messageTs: '1700000000.000200' },
+        ),
+      ),
+    );
+    await Promise.all(clicks.map((c) => responsesTo(h, c.responseUrl)));
+    const [stored] = await requestsOf(h, e.id);
+    expect(stored?.status).toBe('approved');
+    expect(stored?.votes.map((v) => v.userId).sort()).toEqual([ERIN, FRANK].sort());
+    expect(posts).toHaveLength(3);
+    for (const post of posts) {
+      // Slack shows the last update it received for a message (calls are kept in arrival order).
+      const latest = updatesOf(post.channel, post.ts).at(-1);
+      expect(latest, `copy of ${post.user} updated`).toBeDefined();
+      const blocks = json(latest?.args.blocks);
+      expect(blocks, `copy of ${post.user}`).toContain('*Approved* by');
+      expect(blocks, `copy of ${post.user}`).not.toContain(APPROVAL.approveAction);
+      expect(blocks).not.toContain('1 of 2 approvals');
+    }
+    expect((await recordsOf(h, e.id)).map((r) => r.kind)).toEqual([
+      'approval.requested',
+      'approval.vote_cast',
+      'approval.approved',
+      'engagement.execution_approved',
+    ]);
+  });
+});
+
+describe('a copy Slack will not update', () => {
+  it('is recorded as slack.error in the engagement chain and the requester is told', async () => {
+    const { e } = await submitted();
+    h.fake.failNext('chat.update', { error: 'message_not_found' });
+    const { text } = await commandReply(h, ERIN, `approve ${e.slug} EX-1`);
+    expect(text).toContain('EX-1 is approved (1 of 1)');
+    const updates = h.fake.callsTo('chat.update');
+    const failed = updates.find((c) => c.response.ok === false);
+    expect(failed?.response.error).toBe('message_not_found');
+    const records = await recordsOf(h, e.id);
+    const errors = records.filter((r) => r.kind === 'slack.error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      actor_id: OPERATOR,
+      details: {
+        method: 'chat.update',
+        error: 'message_not_found',
+        ref: 'EX-1',
+        channel: failed?.args.channel,
+        ts: failed?.args.ts,
+      },
+    });
+    expect(errors[0]?.summary).toContain('copy of the approval request EX-1 in place');
+    const told = h.fake
+      .directMessages(TEAM.id, OPERATOR)
+      .filter((m) => String(m.text).startsWith('AMOS could not update'));
+    expect(told).toHaveLength(1);
+    expect(json(told[0]?.blocks)).toContain('`chat.update` answered `message_not_found`');
+    expect(json(told[0]?.blocks)).toContain('EX-1 is approved whatever that copy shows');
+    expect(h.fake.violations).toEqual([]);
+  });
 });

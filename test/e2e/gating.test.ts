@@ -43,7 +43,7 @@ async function join(on: Harness, channelId: string, userId: string, eventId?: st
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 describe('a partner joining the gated partner channel (enforce, the default)', () => {
-  it('is removed, told why, and the removal is a boundary event', async () => {
+  it('is removed, told why, and the join and then the removal are boundary events', async () => {
     const { engagement, channelId, members } = await partnerEngagement(h);
     const partner = members[0] as string;
     await join(h, channelId, partner);
@@ -53,15 +53,23 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
     expect(h.fake.channel(TEAM.id, channelId)?.members).not.toContain(partner);
     await eventually(async () => {
       const records = await recordsOf(h, engagement.id);
-      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_removed']);
+      expect(records.map((r) => r.kind)).toEqual([
+        'boundary.partner_joined',
+        'boundary.partner_removed',
+      ]);
       expect(records[0]?.details).toEqual({
         channel: channelId,
         user: partner,
         stage: 'execution_approved',
-        mode: 'enforce',
+        action: 'remove',
         memberOfEngagementOrg: true,
       });
-      expect(records[0]?.actor_role).toBe('partner');
+      expect(records[1]?.details).toEqual({
+        channel: channelId,
+        user: partner,
+        joinedRecord: records[0]?.seq,
+      });
+      expect(records.map((r) => r.actor_role)).toEqual(['partner', 'partner']);
     });
     await eventually(() => {
       const dm = h.fake.directMessages(TEAM.id, partner).at(-1)?.text ?? '';
@@ -77,9 +85,10 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
     await join(h, channelId, 'U0OTHER');
     await h.fake.waitFor('conversations.kick');
     await eventually(async () => {
-      const [record] = await recordsOf(h, engagement.id);
-      expect(record?.kind).toBe('boundary.partner_removed');
-      expect(record?.details).toMatchObject({ stage: 'active', memberOfEngagementOrg: false });
+      const [joined, removed] = await recordsOf(h, engagement.id);
+      expect(joined?.kind).toBe('boundary.partner_joined');
+      expect(joined?.details).toMatchObject({ stage: 'active', memberOfEngagementOrg: false });
+      expect(removed?.kind).toBe('boundary.partner_removed');
     });
   });
 
@@ -124,11 +133,12 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
       h.fake.callsTo('conversations.kick').filter((c) => c.args.user === partner),
     ).toHaveLength(1);
     expect((await recordsOf(h, engagement.id)).map((r) => r.kind)).toEqual([
+      'boundary.partner_joined',
       'boundary.partner_removed',
     ]);
   });
 
-  it('tells the operator and records a slack.error when the removal is refused', async () => {
+  it('records the join and a slack.error, never a removal, and tells the operator when Slack refuses the kick', async () => {
     const { engagement, channelId, members } = await partnerEngagement(h);
     const partner = members[0] as string;
     h.fake.failNext('conversations.kick', { error: 'restricted_action' });
@@ -136,7 +146,8 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
 
     await eventually(async () => {
       const records = await recordsOf(h, engagement.id);
-      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_removed', 'slack.error']);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_joined', 'slack.error']);
+      expect(records[0]?.details).toMatchObject({ user: partner, action: 'remove' });
       expect(records[1]?.details).toMatchObject({
         method: 'conversations.kick',
         error: 'restricted_action',
@@ -151,6 +162,10 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
       expect(dm).toContain('*What to do:* Remove');
     });
     expect(h.fake.channel(TEAM.id, channelId)?.members).toContain(partner);
+    await settle();
+    const kinds = (await recordsOf(h, engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('boundary.partner_removed');
+    expect(h.fake.directMessages(TEAM.id, partner)).toEqual([]);
   });
 });
 
@@ -225,8 +240,34 @@ describe('AMOS_GATING_MODE=warn', () => {
     expect(warn.fake.channel(TEAM.id, channelId)?.members).toContain(partner);
     await eventually(async () => {
       const records = await recordsOf(warn, engagement.id);
-      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_warned']);
-      expect(records[0]?.details).toMatchObject({ mode: 'warn', user: partner });
+      expect(records.map((r) => r.kind)).toEqual([
+        'boundary.partner_joined',
+        'boundary.partner_warned',
+      ]);
+      expect(records[0]?.details).toMatchObject({ action: 'warn', user: partner });
+      expect(records[1]?.details).toMatchObject({ user: partner, joinedRecord: records[0]?.seq });
+    });
+  });
+
+  it('records no warning when Slack refuses to post it: the join and a slack.error instead', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(warn);
+    const partner = members[0] as string;
+    warn.fake.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
+    await join(warn, channelId, partner);
+
+    await eventually(async () => {
+      const records = await recordsOf(warn, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_joined', 'slack.error']);
+      expect(records[1]?.details).toMatchObject({
+        method: 'chat.postEphemeral',
+        error: 'user_not_in_channel',
+        user: partner,
+      });
+    });
+    await eventually(() => {
+      const dm = JSON.stringify(warn.fake.directMessages(TEAM.id, 'U0OPER').at(-1)?.blocks);
+      expect(dm).toContain(`warn partner <@${partner}>`);
+      expect(dm).toContain('user_not_in_channel');
     });
   });
 });

@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chainKey } from '../../src/domain/decision-record.js';
 import { ACTIVATION } from '../../src/slack/ids.js';
-import { type Harness, startHarness } from '../support/app-harness.js';
+import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import { eventually } from '../support/approval-fixtures.js';
 import type { CommandResult } from '../support/driver.js';
 import {
   type PartnerSetup,
@@ -63,9 +66,12 @@ describe('a partner before activation', () => {
       expect(reply).toContain('execution approved');
       expect(reply).toContain('an executive activates the partner');
     }
-    await expectNothingChanged(
-      engagement.id,
-      ATTEMPTS.map(() => 'boundary.partner_command'),
+    // The refusal is the ack; the boundary event is written just after it.
+    await eventually(() =>
+      expectNothingChanged(
+        engagement.id,
+        ATTEMPTS.map(() => 'boundary.partner_command'),
+      ),
     );
     const records = await recordsOf(h, engagement.id);
     expect(records.map((r) => (r.details as { command: string }).command)).toEqual([
@@ -81,6 +87,46 @@ describe('a partner before activation', () => {
       stage: 'execution_approved',
     });
     expect(JSON.stringify(records)).not.toContain('EX-1');
+  });
+
+  it('is answered before anything is locked or written: the boundary event follows the ack', async () => {
+    const { engagement, channelId } = setup;
+    const chain = chainKey(TEAM.id, engagement.id);
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Another change holds the engagement row and the chain's append lock meanwhile.
+    const holder = h.db.transaction().execute(async (trx) => {
+      await trx
+        .selectFrom('engagement')
+        .select('id')
+        .where('id', '=', engagement.id)
+        .forUpdate()
+        .execute();
+      await sql`select pg_advisory_xact_lock(hashtextextended(${chain}, 0))`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const res = await h.driver.command(partner, 'approve EX-1', { channelId });
+      expect((res.json as { text?: string }).text).toContain(
+        "You can't use `/amos approve` here yet",
+      );
+      expect(await recordsOf(h, engagement.id)).toEqual([]);
+    } finally {
+      release();
+      await holder;
+    }
+    await eventually(async () => {
+      const records = await recordsOf(h, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual(['boundary.partner_command']);
+    });
   });
 
   it('is refused the same commands elsewhere, with nothing changed and no boundary event', async () => {

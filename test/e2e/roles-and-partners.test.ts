@@ -231,6 +231,85 @@ describe('/amos partner', () => {
   });
 });
 
+describe('partners hold no decision rights', () => {
+  const membersOf = (userId: string) =>
+    h.db
+      .selectFrom('partner_member')
+      .select('partner_org_id')
+      .where('team_id', '=', TEAM.id)
+      .where('user_id', '=', userId)
+      .execute();
+
+  it('refuses granting executive, admin or operator to a partner member, writing nothing', async () => {
+    await createPartnerOrg(h.db, { name: 'Northwind Partners', members: ['U0PARTX'] });
+    const before = (await workspaceRecords()).length;
+    h.fake.reset();
+    for (const role of ['executive', 'admin', 'operator']) {
+      const res = await amos('U0ADMIN', `role grant <@U0PARTX|pia> ${role}`);
+      expect(res.text).toContain(
+        '<@U0PARTX> is a member of Northwind Partners (a partner): decision rights stay outside delivery teams; remove them from the organisation first',
+      );
+      expect(res.text).toContain('/amos partner remove Northwind Partners <@U0PARTX>');
+    }
+    expect(await grantsOf('U0PARTX')).toEqual([]);
+    expect(await workspaceRecords()).toHaveLength(before);
+    expect(h.fake.directMessages(TEAM.id, 'U0PARTX')).toEqual([]);
+  });
+
+  it('refuses adding an executive, an operator or a bootstrap admin to a partner organisation, writing nothing', async () => {
+    await createPartnerOrg(h.db, { name: 'Tailspin' });
+    await grant(h.db, TEAM.id, 'U0EXECP', 'executive');
+    await grant(h.db, TEAM.id, 'U0OPERP', 'operator');
+    const before = (await workspaceRecords()).length;
+
+    // One executive among several people: nobody is added.
+    const res = await amos('U0ADMIN', 'partner add Tailspin <@U0NEWPART> <@U0EXECP|ed>');
+    expect(res.text).toContain(
+      "<@U0EXECP> is an executive in AMOS, so they can't become a member of Tailspin (a partner): partners approve nothing and decision rights stay outside delivery teams.",
+    );
+    expect(res.text).toContain('revoke that role (`/amos role revoke <@U0EXECP> executive`)');
+    const operator = await amos('U0ADMIN', 'partner add Tailspin <@U0OPERP>');
+    expect(operator.text).toContain('<@U0OPERP> is an operator in AMOS');
+    const bootstrap = await amos('U0ADMIN', 'partner add Tailspin <@U0ADMIN>');
+    expect(bootstrap.text).toContain('<@U0ADMIN> is an admin in AMOS');
+    expect(bootstrap.text).toContain('remove them from the AMOS_ADMINS setting');
+
+    for (const userId of ['U0NEWPART', 'U0EXECP', 'U0OPERP', 'U0ADMIN']) {
+      expect(await membersOf(userId), userId).toEqual([]);
+    }
+    expect(await workspaceRecords()).toHaveLength(before);
+  });
+
+  it('refuses the partner role to an executive, and the other way round', async () => {
+    await grant(h.db, TEAM.id, 'U0EXECQ', 'executive');
+    await grant(h.db, TEAM.id, 'U0PARTQ', 'partner');
+    const before = (await workspaceRecords()).length;
+    const toExec = await amos('U0ADMIN', 'role grant <@U0EXECQ> partner');
+    expect(toExec.text).toContain(
+      "<@U0EXECQ> is an executive in AMOS, so they can't become a partner",
+    );
+    const toPartner = await amos('U0ADMIN', 'role grant <@U0PARTQ> executive');
+    expect(toPartner.text).toContain('<@U0PARTQ> holds the partner role');
+    expect(await grantsOf('U0EXECQ')).toEqual([{ role: 'executive', granted_by: 'U0SETUP' }]);
+    expect(await grantsOf('U0PARTQ')).toEqual([{ role: 'partner', granted_by: 'U0SETUP' }]);
+    expect(await workspaceRecords()).toHaveLength(before);
+  });
+
+  it('treats a partner member who somehow also holds admin as a partner only', async () => {
+    // Rows written directly (as before this rule existed): the actor is still a partner only.
+    await grant(h.db, TEAM.id, 'U0MIXED', 'admin', 'executive');
+    await createPartnerOrg(h.db, { name: 'Mixed Co', members: ['U0MIXED'] });
+    const before = (await workspaceRecords()).length;
+    const res = await amos('U0MIXED', 'partner create Sneaky Co');
+    expect(res.text).toBe(
+      'Only an admin may manage partner organisations; your AMOS role is partner.',
+    );
+    const approve = await amos('U0MIXED', 'approve');
+    expect(approve.text).toContain('Only an executive or admin may approve or reject requests');
+    expect(await workspaceRecords()).toHaveLength(before);
+  });
+});
+
 describe('the last admin', () => {
   it('cannot lose the admin role while no other admin exists', async () => {
     const solo = await startHarness();

@@ -5,12 +5,13 @@ import type { SlackDeps } from '../../context.js';
 import { ACTIVATION } from '../../ids.js';
 import { parseCharterAckValue } from '../../inputs/activation.js';
 import { replyForError } from '../../refusals.js';
-import { attempt } from '../../slack-error-reporter.js';
+import { attempt, reportSlackFailures } from '../../slack-error-reporter.js';
 
 /**
  * "I acknowledge the charter": records the clicker's acknowledgement (partner members of the
  * engagement only; a second click changes nothing), confirms it to them privately, and updates
- * the request message in place to show who has acknowledged.
+ * the request message in place to show who has acknowledged. If Slack refuses that update, it
+ * is recorded as a `slack.error` and the clicker is told.
  */
 export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
@@ -46,12 +47,28 @@ export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
         acks: result.acks,
       });
       const updated = await attempt(() => client.chat.update({ channel, ts, ...message }));
-      if (!updated.ok) {
-        deps.logger.warn(
-          { teamId, engagementId, error: updated.error },
-          'could not update the charter acknowledgement message',
-        );
-      }
+      if (updated.ok) return;
+      // The acknowledgement itself is recorded; only the shared progress message is stale.
+      const { slug } = result.engagement;
+      await reportSlackFailures(client, deps, {
+        teamId,
+        actorId: userId,
+        engagement: { id: result.engagement.id, slug },
+        recipients: [],
+        steps: [
+          {
+            method: 'chat.update',
+            error: updated.error,
+            attempted: `show <@${userId}>'s charter acknowledgement on the request in <#${channel}>`,
+            manualFix: `Nothing is lost: the acknowledgement is recorded; \`/amos log ${slug}\` lists it.`,
+            channelId: channel,
+            userId,
+          },
+        ],
+      });
+      await ephemeral(
+        `Slack did not let me update the acknowledgement message above (\`${updated.error}\`), so it may not show you yet. Your acknowledgement is recorded; this failure is too.`,
+      );
     },
   );
 }

@@ -3,6 +3,7 @@ import type { ExportFormat } from '../../../domain/decision-record-format.js';
 import { engagementLabel } from '../../../domain/engagement.js';
 import { type ExportedLog, exportRecords } from '../../../services/decision-log-service.js';
 import { parseExportArgs } from '../../inputs/decision-log.js';
+import { slackErrorCode } from '../../slack-error-reporter.js';
 import { chainFor } from './log.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -10,12 +11,6 @@ const FORMAT_NAME: Record<ExportFormat, string> = { jsonl: 'JSON Lines', csv: 'C
 
 function chainName(engagement: string): string {
   return engagement === 'workspace' ? 'the workspace' : engagementLabel(engagement);
-}
-
-/** The Slack error code of a failed Web API call, if that is what `error` is. */
-function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
 }
 
 const SCOPE_ERRORS = [
@@ -81,7 +76,6 @@ export const exportLog: Subcommand = {
       await sendToRequester(ctx.client, ctx.userId, file);
     } catch (error) {
       const code = slackErrorCode(error);
-      if (!code) throw error;
       ctx.deps.logger.warn({ slackError: code, where: '/amos export' }, 'export upload failed');
       await ctx.respond({
         response_type: 'ephemeral',

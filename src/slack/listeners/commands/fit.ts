@@ -1,8 +1,7 @@
 import { prepareFitAssessment } from '../../../services/fit-service.js';
 import { fitAssessmentView } from '../../blocks/fit.js';
+import { slackErrorCode } from '../../slack-error-reporter.js';
 import type { Subcommand } from './subcommand.js';
-
-const slackError = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
 
 /** `/amos fit <organisation>` (executives and admins): opens the fit assessment modal. */
 export const fit: Subcommand = {
@@ -15,7 +14,7 @@ export const fit: Subcommand = {
     try {
       await client.views.open({ trigger_id: command.trigger_id, view: fitAssessmentView(target) });
     } catch (error) {
-      if (slackError(error) !== 'expired_trigger_id') throw error;
+      if (slackErrorCode(error) !== 'expired_trigger_id') throw error;
       await respond({
         response_type: 'ephemeral',
         text: `Slack didn't let me open the form in time. Please type \`/amos fit ${target.org.name}\` again.`,

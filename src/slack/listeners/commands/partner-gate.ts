@@ -1,7 +1,8 @@
 import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
-import { refusePartnerCommand } from '../../../services/gating-service.js';
+import { checkPartnerCommand, recordPartnerCommand } from '../../../services/gating-service.js';
 import { partnerCommandRefusal } from '../../blocks/gating.js';
 import type { SlackDeps } from '../../context.js';
+import { unexpectedFailure } from '../../errors.js';
 import { replyForError } from '../../refusals.js';
 
 /** Commands a partner may type anywhere, gated or not: they change nothing. */
@@ -9,8 +10,10 @@ const ALWAYS_ALLOWED = new Set(['help', 'status']);
 
 /**
  * Runs before every `/amos` subcommand: a partner user's command typed in a gated partner
- * channel is refused with the stage and what must happen next, and recorded as
- * `boundary.partner_command`. Returns true when it answered (the subcommand must not run).
+ * channel is refused with the stage and what must happen next. Only a read happens before the
+ * ack; `boundary.partner_command` is recorded after it (a failure to record is logged with a
+ * correlation id and does not change the reply). Returns true when it answered (the subcommand
+ * must not run).
  */
 export async function refuseGatedPartnerCommand(
   deps: SlackDeps,
@@ -23,20 +26,21 @@ export async function refuseGatedPartnerCommand(
 ): Promise<boolean> {
   const { teamId, command, name, ack } = request;
   if (ALWAYS_ALLOWED.has(name)) return false;
+  const event = { teamId, channelId: command.channel_id, userId: command.user_id };
+  let refusal: Awaited<ReturnType<typeof checkPartnerCommand>>;
   try {
-    const boundary = await refusePartnerCommand(deps.services.deps, {
-      teamId,
-      channelId: command.channel_id,
-      userId: command.user_id,
-      command: name,
-    });
-    if (!boundary) return false;
-    await ack({ response_type: 'ephemeral', text: partnerCommandRefusal(name, boundary.reason) });
+    refusal = await checkPartnerCommand(deps.services.deps, event);
   } catch (error) {
-    await ack({
-      response_type: 'ephemeral',
-      text: replyForError(deps.logger, error, `/amos ${name} partner gate`),
-    });
+    const text = replyForError(deps.logger, error, `/amos ${name} partner gate`);
+    await ack({ response_type: 'ephemeral', text });
+    return true;
+  }
+  if (!refusal) return false;
+  await ack({ response_type: 'ephemeral', text: partnerCommandRefusal(name, refusal.reason) });
+  try {
+    await recordPartnerCommand(deps.services.deps, { ...event, command: name, refusal });
+  } catch (error) {
+    unexpectedFailure(deps.logger, error, `/amos ${name} partner gate record`);
   }
   return true;
 }

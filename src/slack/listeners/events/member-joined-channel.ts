@@ -1,6 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { type Boundary, handlePartnerJoin } from '../../../services/gating-service.js';
+import {
+  type Boundary,
+  handlePartnerJoin,
+  type JoinAction,
+  recordJoinOutcome,
+} from '../../../services/gating-service.js';
 import {
   operatorWarnNotice,
   partnerRemovedNotice,
@@ -14,8 +19,9 @@ import { attempt, reportSlackFailures } from '../../slack-error-reporter.js';
 
 /**
  * A partner user joining a gated partner channel is removed (`AMOS_GATING_MODE=enforce`) or
- * warned (`warn`), after the boundary event is recorded; anyone else is left alone. A Slack call
- * that fails is recorded and reported to the operator.
+ * warned (`warn`): `boundary.partner_joined` is recorded first, and `boundary.partner_removed` /
+ * `boundary.partner_warned` only once Slack has done it. Anyone else is left alone. A Slack call
+ * that fails is recorded as a `slack.error` and reported to the operator.
  */
 export function registerMemberJoinedChannel(app: App, deps: SlackDeps): void {
   app.event(ACTIVATION.memberJoinedEvent, async ({ event, client, context }) => {
@@ -29,10 +35,11 @@ export function registerMemberJoinedChannel(app: App, deps: SlackDeps): void {
         mode: deps.config.gatingMode,
       });
       if (outcome.action === 'none') return;
+      const done = (action: JoinAction) => recordOutcome(deps, teamId, event.user, outcome, action);
       const failed =
         outcome.action === 'remove'
-          ? await removePartner(client, outcome, event.user)
-          : await warnPartner(client, outcome, event.user);
+          ? await removePartner(client, outcome, event.user, done)
+          : await warnPartner(client, outcome, event.user, done);
       await reportSlackFailures(client, deps, {
         teamId,
         actorId: event.user,
@@ -46,7 +53,30 @@ export function registerMemberJoinedChannel(app: App, deps: SlackDeps): void {
   });
 }
 
-async function removePartner(client: WebClient, boundary: Boundary, userId: string) {
+type Done = (action: JoinAction) => Promise<void>;
+
+/** Appends the outcome record; a failure to record is logged with a correlation id, not thrown. */
+async function recordOutcome(
+  deps: SlackDeps,
+  teamId: string,
+  userId: string,
+  boundary: Boundary,
+  action: JoinAction,
+): Promise<void> {
+  try {
+    await recordJoinOutcome(deps.services.deps, {
+      teamId,
+      userId,
+      engagement: boundary.engagement,
+      action,
+      joinedSeq: boundary.record.seq,
+    });
+  } catch (error) {
+    unexpectedFailure(deps.logger, error, `${ACTIVATION.memberJoinedEvent} ${action} record`);
+  }
+}
+
+async function removePartner(client: WebClient, boundary: Boundary, userId: string, done: Done) {
   const { slug } = boundary.engagement;
   const channel = boundary.engagement.partnerChannelId;
   const failed: FailedStep[] = [];
@@ -62,6 +92,7 @@ async function removePartner(client: WebClient, boundary: Boundary, userId: stri
     });
     return failed;
   }
+  await done('remove');
   const told = await attempt(() =>
     client.chat.postMessage({
       channel: userId,
@@ -80,7 +111,8 @@ async function removePartner(client: WebClient, boundary: Boundary, userId: stri
   return failed;
 }
 
-async function warnPartner(client: WebClient, boundary: Boundary, userId: string) {
+// Warn mode records `boundary.partner_warned` after the warning was posted, as removal does.
+async function warnPartner(client: WebClient, boundary: Boundary, userId: string, done: Done) {
   const { slug, operatorId } = boundary.engagement;
   const channel = boundary.engagement.partnerChannelId;
   const failed: FailedStep[] = [];
@@ -100,6 +132,8 @@ async function warnPartner(client: WebClient, boundary: Boundary, userId: string
       channelId: channel,
       userId,
     });
+  } else {
+    await done('warn');
   }
   const noticed = await attempt(() =>
     client.chat.postMessage({

@@ -3,20 +3,20 @@ import {
   type DiagnosticSubmission,
   submitDiagnostic,
 } from '../../../services/diagnostic-service.js';
-import { diagnosticAwaitsReview, diagnosticReceipt } from '../../blocks/diagnostic.js';
+import { diagnosticReceipt } from '../../blocks/diagnostic.js';
 import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { DIAGNOSTIC_FIELD_BLOCKS, parseDiagnostic } from '../../inputs/diagnostic.js';
 import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
-import { directMessage } from '../engagement-notices.js';
+import { announceDiagnosticAwaitsReview, directMessage } from '../engagement-notices.js';
 
 const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
 
 /**
  * The System Entry submission: bad input (a score of 140, no priority) comes back inline naming
  * the line, nothing stored; otherwise the version is stored and recorded, the modal closes, the
- * submitter gets a receipt and the sponsors learn that it waits on their review.
+ * sponsors learn that it waits on their review, and the submitter gets a receipt.
  */
 export function registerDiagnosticView(app: App, deps: SlackDeps): void {
   app.view(DIAGNOSTIC_FORM.callbackId, async ({ ack, body, view, client, context }) => {
@@ -55,21 +55,8 @@ export function registerDiagnosticView(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
-    const { engagement } = result;
-    await directMessage(
-      client,
-      deps,
-      [userId],
-      diagnosticReceipt(engagement.slug, result),
-      'diagnostic receipt',
-    );
-    if (result.status === 'unchanged') return;
-    await directMessage(
-      client,
-      deps,
-      engagement.sponsor_ids.filter((id) => id !== userId),
-      diagnosticAwaitsReview(engagement, { ...result, status: result.status }, userId),
-      'diagnostic awaits review',
-    );
+    await announceDiagnosticAwaitsReview(client, deps, { teamId, authorId: userId, result });
+    const receipt = diagnosticReceipt(result.engagement.slug, result);
+    await directMessage(client, deps, [userId], receipt, 'diagnostic receipt');
   });
 }

@@ -1,17 +1,21 @@
 import type { App } from '@slack/bolt';
 import { FIT_CRITERIA } from '../../../domain/fit.js';
 import { submitFitAssessment } from '../../../services/fit-service.js';
+import { recordSlackError } from '../../../services/slack-error-service.js';
 import { fitVerdictMessage } from '../../blocks/fit.js';
 import type { SlackDeps } from '../../context.js';
+import { unexpectedFailure } from '../../errors.js';
 import { FIT } from '../../ids.js';
 import { fitErrorBlocks, parseFitAnswers, parseFitMetadata } from '../../inputs/fit.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
+import { attempt } from '../../slack-error-reporter.js';
 
 const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
 
 /**
  * The fit modal's submission: invalid answers come back inline next to their criterion;
- * a valid one is stored and recorded, the modal closes, and the assessor gets the verdict by DM.
+ * a valid one is stored and recorded, the modal closes, and the assessor gets the verdict by DM
+ * (if Slack refuses the DM, a `slack.error` is recorded in the workspace's decision record).
  */
 export function registerFitView(app: App, deps: SlackDeps): void {
   app.view(FIT.callbackId, async ({ ack, body, view, client, context }) => {
@@ -45,13 +49,24 @@ export function registerFitView(app: App, deps: SlackDeps): void {
     }
     await ack();
     if (outcome.repeated) return;
+    const sent = await attempt(() =>
+      client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) }),
+    );
+    if (sent.ok) return;
+    // No engagement here: the failure goes to the workspace chain, next to the fit verdict.
+    deps.logger.warn({ teamId, error: sent.error, where: 'fit verdict DM' }, 'slack call failed');
     try {
-      await client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) });
+      await recordSlackError(deps.services.deps, {
+        teamId,
+        userId,
+        engagementId: null,
+        method: 'chat.postMessage',
+        error: sent.error,
+        attempted: `DM <@${userId}> the fit verdict on ${outcome.org.name} (v${outcome.version})`,
+        details: { user: userId, partnerOrg: outcome.org.id, version: outcome.version },
+      });
     } catch (error) {
-      deps.logger.warn(
-        { err: error instanceof Error ? error.message : String(error), where: 'fit verdict DM' },
-        'could not DM the fit verdict to the assessor',
-      );
+      unexpectedFailure(deps.logger, error, 'fit verdict DM slack.error');
     }
   });
 }
