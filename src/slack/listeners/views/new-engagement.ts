@@ -66,6 +66,14 @@ export function registerNewEngagementView(app: App, deps: SlackDeps): void {
       channelId,
       ...(channelNote ? { channelNote } : {}),
     });
-    await directMessage(client, deps, [userId], summary, 'new engagement summary');
+    // The summary is the creator's receipt: if Slack refuses it, record it and tell the operator.
+    await directMessage(client, deps, [userId], summary, 'new engagement summary', {
+      teamId,
+      actorId: userId,
+      engagement: { id: engagement.id, slug: engagement.slug },
+      about: `that ${engagement.slug} was created and what to do next`,
+      manualFix: () => `Run \`/amos status ${engagement.slug}\` for the next step.`,
+      reportTo: [engagement.operator_id],
+    });
   });
 }
