@@ -77,6 +77,30 @@ export async function saveApprovalVotes(
     .execute();
 }
 
+/**
+ * Closes every pending request of the engagement as `withdrawn` (decided now, by `withdrawnBy`)
+ * and returns them, oldest first; requests already decided are left as they are.
+ */
+export async function withdrawPendingApprovals(
+  trx: Trx,
+  teamId: string,
+  engagementId: string,
+  now: Date,
+  withdrawnBy: string,
+): Promise<ApprovalRequestRow[]> {
+  const rows = await trx
+    .updateTable('approval_request')
+    .set({ status: 'withdrawn', decided_at: now, withdrawn_by: withdrawnBy })
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .execute();
+  return rows.sort(
+    (a, b) => a.requested_at.getTime() - b.requested_at.getTime() || a.ref.localeCompare(b.ref),
+  );
+}
+
 /** One request of the workspace by id (a uuid check keeps malformed button values harmless). */
 export async function findApprovalRequest(
   db: Db | Trx,

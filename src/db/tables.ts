@@ -152,14 +152,16 @@ export interface ApprovalRequestTable {
   required_approvals: number;
   requester_ids: string[];
   status: ColumnType<
-    'pending' | 'approved' | 'rejected',
+    'pending' | 'approved' | 'rejected' | 'withdrawn',
     'pending' | undefined,
-    'pending' | 'approved' | 'rejected'
+    'pending' | 'approved' | 'rejected' | 'withdrawn'
   >;
   votes: ColumnType<VoteJson[], string | undefined, string>;
   requested_by: string;
   requested_at: Date;
   decided_at: Date | null;
+  /** Who sent the Diagnostic outputs back, withdrawing the request (migration 20261125180000). */
+  withdrawn_by: string | null;
 }
 
 export interface ApprovalMessageTable {

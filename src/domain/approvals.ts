@@ -3,7 +3,8 @@ import { type Actor, authorize, checkSeparationOfDuties } from './roles.js';
 import { isPresent } from './text.js';
 
 export type VoteDecision = 'approve' | 'reject';
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+/** `withdrawn`: closed without a decision because the Diagnostic outputs were sent back. */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
 
 export interface Vote {
   readonly userId: string;

@@ -25,6 +25,8 @@ export interface ApprovalView {
   readonly requestedBy: string;
   readonly requestedAt: Date;
   readonly decidedAt: Date | null;
+  /** Who sent the Diagnostic outputs back when the request was withdrawn (status `withdrawn`). */
+  readonly withdrawnBy?: string | null;
   readonly votes: readonly Vote[];
   readonly approverIds: readonly string[];
   readonly engagement: {
@@ -76,6 +78,7 @@ export async function loadApprovalView(
     requestedBy: row.requested_by,
     requestedAt: row.requested_at,
     decidedAt: row.decided_at,
+    withdrawnBy: row.withdrawn_by,
     votes: request.votes,
     approverIds: approverIds(request),
     engagement: {

@@ -1,3 +1,4 @@
+import { withdrawPendingApprovals } from '../db/approval-repository.js';
 import {
   freezeDiagnostic,
   insertDiagnosticVersion,
@@ -13,7 +14,8 @@ import {
   sameDiagnosticContent,
 } from '../domain/diagnostic.js';
 import type { Stage } from '../domain/engagement.js';
-import { check, notFound, runChange, type ServiceDeps } from './change.js';
+import { ok, type Result, refuse } from '../domain/errors.js';
+import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { applyTransition, lockWithFacts } from './engagement-lifecycle-service.js';
 import { resolveVisibleEngagement } from './engagement-status-service.js';
 import { actorWith } from './read-access.js';
@@ -142,14 +144,20 @@ export async function showDiagnosticForReview(
 export interface ReviewDecision {
   readonly decision: 'confirmed' | 'sent_back';
   readonly engagement: EngagementRow;
+  /** The version confirmed (and frozen) or sent back. */
   readonly diagnostic: { ref: string; version: number; authorId: string } | null;
   readonly record: ChainedRecord;
+  /** Approval requests (EX-n) that were pending and are withdrawn by this send-back. */
+  readonly withdrawn: readonly { id: string; ref: string }[];
 }
 
 /**
  * Output Review. `confirm` moves the engagement to outputs reviewed and freezes the reviewed
- * Diagnostic version in the same change; `send_back` returns it to draft with the reason.
- * Role, stage, reason and separation of duties are the domain's (the author cannot review).
+ * Diagnostic version in the same change; `send_back` returns it to draft with the reason and
+ * withdraws every approval request still pending (one `approval.withdrawn` record each).
+ * With `expectedVersion` (the version the reviewer was shown) a newer version is refused as a
+ * `conflict`, so nobody confirms a version they never saw. Role, stage, reason and separation
+ * of duties are the domain's (the author cannot review).
  */
 export async function reviewDiagnostic(
   deps: ServiceDeps,
@@ -161,9 +169,11 @@ export async function reviewDiagnostic(
     decision: 'confirm' | 'send_back';
     /** The note on a confirmation, or the reason for a send-back. */
     text?: string;
+    /** The Diagnostic version the reviewer was shown (buttons, modals); commands take the latest. */
+    expectedVersion?: number;
   },
 ): Promise<ReviewDecision> {
-  const { teamId, userId, target, decision, text } = request;
+  const { teamId, userId, target, decision, text, expectedVersion } = request;
   let engagementId: string;
   if ('engagementId' in target) {
     engagementId = (await requireEngagement(deps, teamId, target.engagementId)).id;
@@ -181,12 +191,16 @@ export async function reviewDiagnostic(
   return runChange(deps, teamId, userId, async (change) => {
     const locked = await lockWithFacts(change, engagementId);
     const latest = await latestDiagnostic(change.trx, teamId, engagementId);
+    if (latest && expectedVersion !== undefined) {
+      check(checkShownVersion(latest, expectedVersion, locked.engagement.slug));
+    }
     const input = decision === 'confirm' ? { note: text } : { reason: text };
     const action = decision === 'confirm' ? 'review_outputs' : 'send_back';
     const { outcome, record } = await applyTransition(change, locked, action, input, deps.admins);
     if (decision === 'confirm' && latest) {
       await freezeDiagnostic(change.trx, teamId, latest.id, change.now);
     }
+    const withdrawn = decision === 'send_back' ? await withdrawApprovals(change, engagementId) : [];
     return {
       decision: decision === 'confirm' ? 'confirmed' : 'sent_back',
       engagement: { ...locked.engagement, stage: outcome.to },
@@ -194,8 +208,44 @@ export async function reviewDiagnostic(
         ? { ref: latest.ref, version: latest.version, authorId: latest.authorId }
         : null,
       record,
+      withdrawn,
     };
   });
+}
+
+/** Refuses (`conflict`) when the Diagnostic was revised after the reviewer was shown a version. */
+function checkShownVersion(
+  latest: { ref: string; version: number },
+  shown: number,
+  slug: string,
+): Result<void> {
+  if (latest.version === shown) return ok();
+  return refuse(
+    'conflict',
+    `${latest.ref} was revised to v${latest.version} after you opened it: review v${latest.version} with \`/amos review ${slug}\`.`,
+  );
+}
+
+/** Inside a send-back: closes the engagement's pending approval requests and records each. */
+async function withdrawApprovals(change: Change, engagementId: string) {
+  const rows = await withdrawPendingApprovals(
+    change.trx,
+    change.teamId,
+    engagementId,
+    change.now,
+    change.actor.userId,
+  );
+  for (const row of rows) {
+    await change.record({
+      engagementId,
+      kind: 'approval.withdrawn',
+      subjectRef: row.ref,
+      summary: `${row.ref} withdrawn: the Diagnostic outputs were sent back to draft, so it is no longer up for approval.`,
+      details: { reason: 'outputs sent back', approvalRequestId: row.id, subject: row.subject },
+      capability: 'review_outputs',
+    });
+  }
+  return rows.map((row) => ({ id: row.id, ref: row.ref }));
 }
 
 /** The engagement of this workspace with this id (from a button or modal), or not_found. */

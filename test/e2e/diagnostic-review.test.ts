@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_FORM } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import { responsesTo } from '../support/approval-fixtures.js';
 import { createEngagement, createPartnerOrg, grant } from '../support/factories.js';
 
 const B = DIAGNOSTIC_FORM.blocks;
@@ -81,12 +82,41 @@ const kinds = async (id: string) =>
       .orderBy('seq')
       .execute()
   ).map((r) => r.kind);
+const lastRecords = async (id: string, n: number) =>
+  (
+    await h.db
+      .selectFrom('decision_record')
+      .selectAll()
+      .where('engagement_id', '=', id)
+      .orderBy('seq', 'desc')
+      .limit(n)
+      .execute()
+  ).reverse();
 const snapshot = async (id: string) => ({
   stage: (await engagement(id)).stage,
   diagnostics: (await diagnostics(id)).length,
   records: (await kinds(id)).length,
 });
 const replyText = (res: { json: unknown }) => (res.json as { text: string }).text;
+/** A decision is acked empty at once; its outcome (or refusal) arrives on the response_url. */
+const decide = async (userId: string, text: string) => {
+  const res = await h.driver.command(userId, text);
+  expect(res.json ?? {}).toEqual({});
+  const [reply] = await responsesTo(h, res.responseUrl);
+  return String(reply?.body.text ?? '');
+};
+type Blocks = { block_id?: string; elements?: { action_id: string; value: string }[] }[];
+/** The Confirm / Send back button values of a review message shown by `/amos review`. */
+const reviewButtons = (res: { json: unknown }) => {
+  const actions = (res.json as { blocks: Blocks }).blocks.find(
+    (b) => b.block_id === DIAGNOSTIC_FORM.reviewActionsBlock,
+  );
+  const value = (id: string) => actions?.elements?.find((e) => e.action_id === id)?.value ?? '';
+  return {
+    confirm: value(DIAGNOSTIC_FORM.confirmAction),
+    sendBack: value(DIAGNOSTIC_FORM.sendBackAction),
+  };
+};
 
 describe('System Entry: /amos diagnostic', () => {
   it('opens an empty form for the operator', async () => {
@@ -189,8 +219,8 @@ describe('System Entry: /amos diagnostic', () => {
 describe('Output Review: /amos review', () => {
   it('refuses the operator, who has no right to review', async () => {
     const before = await snapshot(acmeId);
-    const res = await h.driver.command('U0OPER', 'review acme-q3 confirm');
-    expect(replyText(res)).toContain('Only an executive or admin may review Diagnostic outputs');
+    const reply = await decide('U0OPER', 'review acme-q3 confirm');
+    expect(reply).toContain('Only an executive or admin may review Diagnostic outputs');
     expect(await snapshot(acmeId)).toEqual(before);
   });
 
@@ -204,8 +234,7 @@ describe('Output Review: /amos review', () => {
     await submit(own.id, {}, 'U0BOTH');
     expect((await engagement(own.id)).stage).toBe('diagnostic_submitted');
     const before = await snapshot(own.id);
-    const res = await h.driver.command('U0BOTH', 'review own-q3 confirm');
-    expect(replyText(res)).toContain('separation of duties');
+    expect(await decide('U0BOTH', 'review own-q3 confirm')).toContain('separation of duties');
     expect(await snapshot(own.id)).toEqual(before);
     expect((await diagnostics(own.id))[0]?.frozen_at).toBeNull();
   });
@@ -218,21 +247,20 @@ describe('Output Review: /amos review', () => {
     expect(shown).toContain('DX-1 v2');
     expect(shown).toContain('1. Activation');
     expect(shown).toContain('retention: *40*');
-    expect(shown).toContain(DIAGNOSTIC_FORM.confirmAction);
-    expect(shown).toContain(DIAGNOSTIC_FORM.sendBackAction);
+    const bound = { engagementId: acmeId, slug: 'acme-q3', ref: 'DX-1', version: 2 };
+    const buttons = reviewButtons(res);
+    expect(JSON.parse(buttons.confirm)).toEqual(bound);
+    expect(JSON.parse(buttons.sendBack)).toEqual(bound);
   });
 
   it('confirms from the button: outputs reviewed, v2 frozen in the same change, the operator told', async () => {
     const res = await h.driver.command('U0EXEC', 'review acme-q3');
-    const actions = (
-      res.json as { blocks: { block_id?: string; elements?: { value: string }[] }[] }
-    ).blocks.find((b) => b.block_id === DIAGNOSTIC_FORM.reviewActionsBlock);
     const click = await h.driver.blockAction(
       'U0EXEC',
       {
         actionId: DIAGNOSTIC_FORM.confirmAction,
         blockId: DIAGNOSTIC_FORM.reviewActionsBlock,
-        value: actions?.elements?.[0]?.value ?? '',
+        value: reviewButtons(res).confirm,
       },
       { channelId: 'C0GENERAL' },
     );
@@ -245,6 +273,8 @@ describe('Output Review: /amos review', () => {
     expect(versions[0]?.frozen_at).toBeNull();
     expect(versions[1]?.frozen_at).toBeInstanceOf(Date);
     expect((await kinds(acmeId)).at(-1)).toBe('engagement.outputs_reviewed');
+    const [record] = await lastRecords(acmeId, 1);
+    expect(record?.details).toMatchObject({ diagnosticRef: 'DX-1', diagnosticVersion: 2 });
     const replaced = h.fake.responses(click.responseUrl).at(-1);
     expect(JSON.stringify(replaced?.body)).toContain('is now *outputs reviewed*');
   });
@@ -275,15 +305,12 @@ describe('Output Review: /amos review', () => {
       operatorId: 'U0OPER',
       sponsorIds: ['U0EXEC'],
     });
-    const noReason = await h.driver.command('U0EXEC', 'review beta-q3 send-back');
-    expect(replyText(noReason)).toContain('sending back needs a reason');
+    const noReason = await decide('U0EXEC', 'review beta-q3 send-back');
+    expect(noReason).toContain('sending back needs a reason');
     expect((await engagement(beta.id)).stage).toBe('diagnostic_submitted');
 
-    const res = await h.driver.command(
-      'U0EXEC',
-      'review beta-q3 send-back Scores need Q2 evidence',
-    );
-    expect(replyText(res)).toContain('back to draft');
+    const sent = await decide('U0EXEC', 'review beta-q3 send-back Scores need Q2 evidence');
+    expect(sent).toContain('sent DX-1 v1 of BETA-Q3 back to draft');
     expect((await engagement(beta.id)).stage).toBe('draft');
     const [record] = await h.db
       .selectFrom('decision_record')
@@ -316,7 +343,12 @@ describe('Output Review: /amos review', () => {
       'U0EXEC',
       {
         actionId: DIAGNOSTIC_FORM.sendBackAction,
-        value: JSON.stringify({ engagementId: gamma.id, slug: 'gamma-q3' }),
+        value: JSON.stringify({
+          engagementId: gamma.id,
+          slug: 'gamma-q3',
+          ref: 'DX-1',
+          version: 1,
+        }),
       },
       { channelId: 'C0GENERAL' },
     );
@@ -344,5 +376,117 @@ describe('Output Review: /amos review', () => {
     expect(sent.json ?? {}).not.toHaveProperty('response_action');
     expect((await engagement(gamma.id)).stage).toBe('draft');
     expect(h.fake.violations).toEqual([]);
+  });
+});
+
+describe('Output Review is bound to the version the executive saw', () => {
+  it('confirms the latest version by command and names it in the reply and the record', async () => {
+    const delta = await createEngagement(h.db, {
+      slug: 'delta-q3',
+      stage: 'diagnostic_submitted',
+      diagnostic: true,
+      sponsorIds: ['U0EXEC'],
+    });
+    await submit(delta.id, { findings: 'Churn concentrates in month two, per Q2 data.' });
+    const reply = await decide('U0EXEC', 'review delta-q3 confirm Looks right');
+    expect(reply).toContain('confirmed DX-1 v2 of DELTA-Q3 in Output Review: “Looks right”');
+    expect((await engagement(delta.id)).stage).toBe('outputs_reviewed');
+    const [record] = await lastRecords(delta.id, 1);
+    expect(record).toMatchObject({ kind: 'engagement.outputs_reviewed', actor_id: 'U0EXEC' });
+    expect(record?.details).toMatchObject({ diagnosticRef: 'DX-1', diagnosticVersion: 2 });
+    expect((await diagnostics(delta.id)).map((d) => d.frozen_at !== null)).toEqual([false, true]);
+  });
+
+  it('refuses Confirm and Send back on a version revised since it was shown, changing nothing', async () => {
+    const eps = await createEngagement(h.db, {
+      slug: 'eps-q3',
+      stage: 'diagnostic_submitted',
+      diagnostic: true,
+      sponsorIds: ['U0EXEC'],
+    });
+    const shownV1 = reviewButtons(await h.driver.command('U0EXEC', 'review eps-q3'));
+    expect(JSON.parse(shownV1.confirm)).toMatchObject({ ref: 'DX-1', version: 1 });
+    await submit(eps.id, { scores: 'retention: 38\nactivation: 61' });
+    await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'U0EXEC');
+    expect((await diagnostics(eps.id)).map((d) => d.version)).toEqual([1, 2]);
+    const before = await snapshot(eps.id);
+    h.fake.reset();
+
+    const conflict =
+      'DX-1 was revised to v2 after you opened it: review v2 with `/amos review eps-q3`.';
+    const click = await h.driver.blockAction(
+      'U0EXEC',
+      {
+        actionId: DIAGNOSTIC_FORM.confirmAction,
+        blockId: DIAGNOSTIC_FORM.reviewActionsBlock,
+        value: shownV1.confirm,
+      },
+      { channelId: 'C0GENERAL' },
+    );
+    const [refusal] = await responsesTo(h, click.responseUrl);
+    expect(refusal?.body).toMatchObject({ replace_original: false, text: conflict });
+    expect(await snapshot(eps.id)).toEqual(before);
+    expect((await diagnostics(eps.id)).every((d) => d.frozen_at === null)).toBe(true);
+    const toOperator = (c: { args: { channel?: unknown } }) => c.args.channel === 'U0OPER';
+    expect(h.fake.callsTo('chat.postMessage').filter(toOperator)).toHaveLength(0);
+
+    await h.driver.blockAction(
+      'U0EXEC',
+      { actionId: DIAGNOSTIC_FORM.sendBackAction, value: shownV1.sendBack },
+      { channelId: 'C0GENERAL' },
+    );
+    const open = await h.fake.waitFor('views.open');
+    const modal = open.args.view as { private_metadata: string };
+    const typed = 'Scores need Q2 evidence.';
+    const sent = await h.driver.viewSubmission('U0EXEC', {
+      callbackId: DIAGNOSTIC_FORM.sendBackCallbackId,
+      privateMetadata: modal.private_metadata,
+      values: {
+        [DIAGNOSTIC_FORM.reasonBlock]: { [A]: { type: 'plain_text_input', value: typed } },
+      },
+    });
+    expect(sent.json).toEqual({
+      response_action: 'errors',
+      errors: { [DIAGNOSTIC_FORM.reasonBlock]: conflict },
+    });
+    expect(await snapshot(eps.id)).toEqual(before);
+
+    // Shown again, the message offers v2, and confirming it freezes v2.
+    const shownV2 = reviewButtons(await h.driver.command('U0EXEC', 'review eps-q3'));
+    expect(JSON.parse(shownV2.confirm)).toMatchObject({ ref: 'DX-1', version: 2 });
+    await h.driver.blockAction(
+      'U0EXEC',
+      {
+        actionId: DIAGNOSTIC_FORM.confirmAction,
+        blockId: DIAGNOSTIC_FORM.reviewActionsBlock,
+        value: shownV2.confirm,
+      },
+      { channelId: 'C0GENERAL' },
+    );
+    await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'U0OPER');
+    expect((await engagement(eps.id)).stage).toBe('outputs_reviewed');
+    expect((await diagnostics(eps.id)).map((d) => d.frozen_at !== null)).toEqual([false, true]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('treats a button that names no version as out of date', async () => {
+    const zeta = await createEngagement(h.db, {
+      slug: 'zeta-q3',
+      stage: 'diagnostic_submitted',
+      diagnostic: true,
+      sponsorIds: ['U0EXEC'],
+    });
+    const before = await snapshot(zeta.id);
+    const click = await h.driver.blockAction(
+      'U0EXEC',
+      {
+        actionId: DIAGNOSTIC_FORM.confirmAction,
+        value: JSON.stringify({ engagementId: zeta.id, slug: 'zeta-q3' }),
+      },
+      { channelId: 'C0GENERAL' },
+    );
+    const [reply] = await responsesTo(h, click.responseUrl);
+    expect(String(reply?.body.text)).toContain('This button is out of date');
+    expect(await snapshot(zeta.id)).toEqual(before);
   });
 });

@@ -83,7 +83,8 @@ export function voteReply(
   if (outcome.kind !== 'voted') {
     if (!view) return outcome.message;
     if (outcome.kind === 'already_decided') {
-      return `Nothing more to do: ${outcome.ref} (${label}) was already decided.\n${decisionLine(view)}`;
+      const what = view.status === 'withdrawn' ? 'was withdrawn' : 'was already decided';
+      return `Nothing more to do: ${outcome.ref} (${label}) ${what}.\n${decisionLine(view)}`;
     }
     const own = view.votes.find((v) => v.userId === userId);
     const left = view.requiredApprovals - view.approverIds.length;

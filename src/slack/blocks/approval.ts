@@ -33,8 +33,16 @@ export function tallyLine(view: ApprovalView): string {
   return names.length > 0 ? `${head}: ${names.join(', ')}` : `${head} so far`;
 }
 
-/** Who decided, when and why: "Approved by @a (…) and @b (…)." or "Rejected by @x (…): reason". */
+/**
+ * Who decided, when and why: "Approved by @a (…) and @b (…).", "Rejected by @x (…): reason",
+ * or "Withdrawn: the Diagnostic outputs were sent back on … by @x".
+ */
 export function decisionLine(view: ApprovalView): string {
+  if (view.status === 'withdrawn') {
+    const when = view.decidedAt ? ` on ${slackDate(view.decidedAt)}` : '';
+    const by = view.withdrawnBy ? ` by ${who(view.withdrawnBy)}` : '';
+    return `:no_entry_sign: *Withdrawn*: the Diagnostic outputs were sent back${when}${by}. Nothing to decide here; the operator submits the requirements again after the next Output Review.`;
+  }
   if (view.status === 'rejected') {
     const rejection = view.votes.find((v) => v.decision === 'reject');
     const by = rejection ? `${who(rejection.userId)} (${slackDate(rejection.at)})` : 'an executive';

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { DiagnosticContent } from '../../domain/diagnostic.js';
 import { engagementLabel } from '../../domain/engagement.js';
 import { DIAGNOSTIC_FORM } from '../ids.js';
-import { formatScores } from '../inputs/diagnostic.js';
+import { formatScores, type ReviewTarget, reviewTargetValue } from '../inputs/diagnostic.js';
 import { engagementMetadata } from '../inputs/modal-values.js';
 import { slackDate } from './dates.js';
 import { context, header, type Rendered, section, truncate } from './text.js';
@@ -87,7 +87,10 @@ export function diagnosticModal(engagement: EngagementRef, latest?: VersionInfo)
   };
 }
 
-/** The Diagnostic as executives review it, with Confirm / Send back when they can decide. */
+/**
+ * The Diagnostic as executives review it, with Confirm / Send back when they can decide. Both
+ * buttons carry the version shown, so a decision never lands on a version nobody saw.
+ */
 export function diagnosticReviewMessage(
   engagement: EngagementRef,
   d: VersionInfo & { frozenAt: Date | null },
@@ -111,6 +114,12 @@ export function diagnosticReviewMessage(
     context(state),
   ];
   if (canDecide) {
+    const value = reviewTargetValue({
+      engagementId: engagement.id,
+      slug: engagement.slug,
+      ref: d.ref,
+      version: d.version,
+    });
     blocks.push(
       {
         type: 'actions',
@@ -120,15 +129,15 @@ export function diagnosticReviewMessage(
             type: 'button',
             action_id: DIAGNOSTIC_FORM.confirmAction,
             style: 'primary',
-            text: plain('Confirm'),
-            value: engagementMetadata(engagement.id, engagement.slug),
+            text: plain(`Confirm v${d.version}`),
+            value,
           },
           {
             type: 'button',
             action_id: DIAGNOSTIC_FORM.sendBackAction,
             style: 'danger',
             text: plain('Send back'),
-            value: engagementMetadata(engagement.id, engagement.slug),
+            value,
           },
         ],
       },
@@ -144,18 +153,19 @@ export function diagnosticReviewMessage(
   return { text: `${d.ref} v${d.version} of ${name} for Output Review`, blocks };
 }
 
-/** The modal asking why the Diagnostic goes back to draft. */
-export function sendBackModal(engagement: { id: string; slug: string }): ModalView {
+/** The modal asking why the Diagnostic goes back to draft; it carries the version shown. */
+export function sendBackModal(target: ReviewTarget): ModalView {
+  const name = target.slug ? `*${engagementLabel(target.slug)}*` : 'The engagement';
   return {
     type: 'modal',
     callback_id: DIAGNOSTIC_FORM.sendBackCallbackId,
-    private_metadata: engagementMetadata(engagement.id),
+    private_metadata: reviewTargetValue(target),
     title: plain('Send back'),
     submit: plain('Send back'),
     close: plain('Cancel'),
     blocks: [
       section(
-        `${engagement.slug ? `*${engagementLabel(engagement.slug)}*` : 'The engagement'} goes back to draft. Say what the operator must change; the reason is recorded.`,
+        `${name} goes back to draft with ${target.ref} v${target.version}. Say what the operator must change; the reason is recorded. Any execution requirements waiting for approval are withdrawn.`,
       ),
       {
         type: 'input',
@@ -212,6 +222,7 @@ export function reviewDecisionMessage(
     decision: 'confirmed' | 'sent_back';
     engagement: { slug: string; operator_id: string };
     diagnostic: { ref: string; version: number } | null;
+    withdrawn?: readonly { ref: string }[];
   },
   reviewerId: string,
   text?: string,
@@ -224,9 +235,18 @@ export function reviewDecisionMessage(
   const body =
     decision.decision === 'confirmed'
       ? `:white_check_mark: <@${reviewerId}> confirmed ${which} of *${name}* in Output Review${text ? `: “${text}”` : ''}. It is frozen, and ${name} is now *outputs reviewed*.\n*Next:* <@${decision.engagement.operator_id}> defines the execution requirements (\`/amos scope ${slug}\`).`
-      : `:leftwards_arrow_with_hook: <@${reviewerId}> sent ${which} of *${name}* back to draft: “${text ?? ''}”\n*Next:* <@${decision.engagement.operator_id}> revises it and submits again (\`/amos diagnostic ${slug}\`).`;
+      : `:leftwards_arrow_with_hook: <@${reviewerId}> sent ${which} of *${name}* back to draft: “${text ?? ''}”${withdrawnLine(decision.withdrawn ?? [])}\n*Next:* <@${decision.engagement.operator_id}> revises it and submits again (\`/amos diagnostic ${slug}\`).`;
   return {
     text: body.replace(/\*/g, ''),
     blocks: [section(body), context('Written to the decision record.')],
   };
+}
+
+/** A line naming the approval requests a send-back withdrew and what happens next, or ''. */
+function withdrawnLine(withdrawn: readonly { ref: string }[]): string {
+  if (withdrawn.length === 0) return '';
+  const refs = withdrawn.map((w) => `*${w.ref}*`).join(', ');
+  const verb = withdrawn.length === 1 ? 'was' : 'were';
+  const it = withdrawn.length === 1 ? 'it' : 'them';
+  return `\n${refs} ${verb} withdrawn, so nobody can approve ${it} any more; after the next Output Review the execution requirements are submitted again (\`/amos scope\`).`;
 }

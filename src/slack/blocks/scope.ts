@@ -14,6 +14,9 @@ function requestLine(overview: ScopeOverview): string | undefined {
     return `:hourglass_flowing_sand: *${latest.ref}* is waiting for approval: ${latest.approvals} of ${latest.required}. The sponsors have it in their DMs.`;
   }
   if (latest.status === 'approved') return `:white_check_mark: *${latest.ref}* was approved.`;
+  if (latest.status === 'withdrawn') {
+    return `:no_entry_sign: *${latest.ref}* was withdrawn when the Diagnostic outputs were sent back; submit the requirements again once the outputs are reviewed.`;
+  }
   const by = latest.rejection
     ? ` by <@${latest.rejection.userId}>: ${latest.rejection.reason}`
     : '';

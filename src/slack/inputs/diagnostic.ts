@@ -101,3 +101,42 @@ export function formatScores(values: Readonly<Record<string, number>>): string {
     .map(([dimension, score]) => `${dimension}: ${score}`)
     .join('\n');
 }
+
+/** The Diagnostic version a review message showed: its buttons and the Send back modal carry it. */
+export interface ReviewTarget {
+  readonly engagementId: string;
+  readonly slug?: string;
+  readonly ref: string;
+  readonly version: number;
+}
+
+const reviewTarget = z.object({
+  engagementId: z.string().min(1),
+  slug: z.string().optional(),
+  ref: z.string().min(1),
+  version: z.number().int().positive(),
+});
+
+/** A button value or private_metadata naming the engagement and the exact version shown. */
+export function reviewTargetValue(target: ReviewTarget): string {
+  const { engagementId, slug, ref, version } = target;
+  return JSON.stringify(
+    slug ? { engagementId, slug, ref, version } : { engagementId, ref, version },
+  );
+}
+
+/**
+ * The version a review button or modal was rendered for, or undefined when the value is not
+ * ours or predates versioned review messages (it then names no version and must be reopened).
+ */
+export function parseReviewTarget(raw: string | undefined): ReviewTarget | undefined {
+  try {
+    const parsed = reviewTarget.parse(JSON.parse(raw ?? ''));
+    const { engagementId, ref, version } = parsed;
+    return parsed.slug
+      ? { engagementId, slug: parsed.slug, ref, version }
+      : { engagementId, ref, version };
+  } catch {
+    return undefined;
+  }
+}

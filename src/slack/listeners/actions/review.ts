@@ -1,15 +1,20 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { reviewDiagnostic } from '../../../services/diagnostic-service.js';
+import { type ReviewDecision, reviewDiagnostic } from '../../../services/diagnostic-service.js';
 import { reviewDecisionMessage, sendBackModal } from '../../blocks/diagnostic.js';
 import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
-import { parseEngagementRef } from '../../inputs/modal-values.js';
+import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { replyForError } from '../../refusals.js';
-import { announceReviewDecision } from '../engagement-notices.js';
+import { afterReviewDecision } from '../review-followup.js';
+
+const OUT_OF_DATE =
+  'This button is out of date. Type `/amos review <slug>` to see the Diagnostic again.';
 
 /**
- * The Confirm and Send back buttons under a Diagnostic shown by `/amos review`. Confirm decides
- * at once and replaces the message with the outcome; Send back opens the reason modal.
+ * The Confirm and Send back buttons under a Diagnostic shown by `/amos review`, each bound to
+ * the version shown. Confirm decides at once and replaces the message with the outcome, or
+ * says (without changing anything) that a newer version must be reviewed first; Send back
+ * opens the reason modal for that version.
  */
 export function registerReviewActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(
@@ -18,35 +23,39 @@ export function registerReviewActions(app: App, deps: SlackDeps): void {
       await ack();
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
+      const target = parseReviewTarget(action.value);
+      if (!target) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: OUT_OF_DATE });
+        return;
+      }
+      let decision: ReviewDecision;
       try {
-        const decision = await reviewDiagnostic(deps.services.deps, {
+        decision = await reviewDiagnostic(deps.services.deps, {
           teamId,
           userId,
-          target: { engagementId: parseEngagementRef(action.value)?.engagementId ?? '' },
+          target: { engagementId: target.engagementId },
           decision: 'confirm',
+          expectedVersion: target.version,
         });
-        await respond({ replace_original: true, ...reviewDecisionMessage(decision, userId) });
-        await announceReviewDecision(client, deps, decision, userId, undefined);
       } catch (error) {
         const text = replyForError(deps.logger, error, 'review confirm');
         await respond({ response_type: 'ephemeral', replace_original: false, text });
+        return;
       }
+      await respond({ replace_original: true, ...reviewDecisionMessage(decision, userId) });
+      await afterReviewDecision(client, deps, decision, userId, undefined);
     },
   );
   app.action<BlockButtonAction>(
     DIAGNOSTIC_FORM.sendBackAction,
     async ({ ack, body, action, client, respond }) => {
       await ack();
-      const ref = parseEngagementRef(action.value);
-      if (!ref) {
-        const text = 'This button is out of date. Type `/amos review <slug>` again.';
-        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      const target = parseReviewTarget(action.value);
+      if (!target) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: OUT_OF_DATE });
         return;
       }
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: sendBackModal({ id: ref.engagementId, slug: ref.slug ?? '' }),
-      });
+      await client.views.open({ trigger_id: body.trigger_id, view: sendBackModal(target) });
     },
   );
 }

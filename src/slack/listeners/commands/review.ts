@@ -1,18 +1,25 @@
-import { reviewDiagnostic, showDiagnosticForReview } from '../../../services/diagnostic-service.js';
+import {
+  type ReviewDecision,
+  reviewDiagnostic,
+  showDiagnosticForReview,
+} from '../../../services/diagnostic-service.js';
 import { diagnosticReviewMessage, reviewDecisionMessage } from '../../blocks/diagnostic.js';
 import { parseReviewArgs } from '../../inputs/engagement-args.js';
-import { announceReviewDecision } from '../engagement-notices.js';
+import { replyForError } from '../../refusals.js';
+import { afterReviewDecision } from '../review-followup.js';
 import type { Subcommand } from './subcommand.js';
 
 /**
- * `/amos review [slug]` shows the latest Diagnostic with Confirm / Send back;
- * `confirm [note]` and `send-back <reason>` decide Output Review, and the operator is told.
+ * `/amos review [slug]` shows the latest Diagnostic with Confirm / Send back (buttons bound to
+ * the version shown); `confirm [note]` and `send-back <reason>` decide Output Review on the
+ * latest version, naming it in the reply. A decision is acked at once and answered through
+ * the response URL (refusals too); the operator is told.
  */
 export const review: Subcommand = {
   name: 'review',
   usage: 'review [slug] confirm|send-back [reason]',
   summary: 'Review Diagnostic outputs: Output Review (executives).',
-  async run({ ack, args, client, command, deps, teamId, userId }) {
+  async run({ ack, args, client, command, deps, respond, teamId, userId }) {
     const parsed = parseReviewArgs(args);
     const where = {
       ...(parsed.slug ? { slug: parsed.slug } : {}),
@@ -26,15 +33,23 @@ export const review: Subcommand = {
       });
       return;
     }
+    await ack();
     const text = parsed.decision === 'confirm' ? parsed.note : parsed.reason;
-    const decision = await reviewDiagnostic(deps.services.deps, {
-      teamId,
-      userId,
-      target: where,
-      decision: parsed.decision,
-      ...(text ? { text } : {}),
-    });
-    await ack({ response_type: 'ephemeral', ...reviewDecisionMessage(decision, userId, text) });
-    await announceReviewDecision(client, deps, decision, userId, text);
+    let decision: ReviewDecision;
+    try {
+      decision = await reviewDiagnostic(deps.services.deps, {
+        teamId,
+        userId,
+        target: where,
+        decision: parsed.decision,
+        ...(text ? { text } : {}),
+      });
+    } catch (error) {
+      const reply = replyForError(deps.logger, error, `review ${parsed.decision}`);
+      await respond({ response_type: 'ephemeral', text: reply });
+      return;
+    }
+    await respond({ response_type: 'ephemeral', ...reviewDecisionMessage(decision, userId, text) });
+    await afterReviewDecision(client, deps, decision, userId, text);
   },
 };

@@ -3,25 +3,29 @@ import { type ReviewDecision, reviewDiagnostic } from '../../../services/diagnos
 import { reviewDecisionMessage } from '../../blocks/diagnostic.js';
 import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
-import { ModalValues, parseEngagementMetadata } from '../../inputs/modal-values.js';
+import { parseReviewTarget } from '../../inputs/diagnostic.js';
+import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
-import { announceReviewDecision, directMessage } from '../engagement-notices.js';
+import { directMessage } from '../engagement-notices.js';
+import { afterReviewDecision } from '../review-followup.js';
 
 const REASON = DIAGNOSTIC_FORM.reasonBlock;
 
 /**
- * The Send back modal: without a reason (or when the decision is refused) the error shows
- * inline; otherwise the engagement returns to draft, and the reviewer and operator are told.
+ * The Send back modal, bound to the version its button showed: without a reason, or when the
+ * decision is refused (a newer version was submitted meanwhile, say), the error shows inline
+ * and the typed reason stays; otherwise the engagement returns to draft, pending approval
+ * requests are withdrawn, and the reviewer and operator are told.
  */
 export function registerSendBackView(app: App, deps: SlackDeps): void {
   app.view(DIAGNOSTIC_FORM.sendBackCallbackId, async ({ ack, body, view, client, context }) => {
     const teamId = context.teamId ?? body.team?.id ?? view.team_id;
     const userId = body.user.id;
-    const engagementId = parseEngagementMetadata(view.private_metadata);
+    const target = parseReviewTarget(view.private_metadata);
     const reason = new ModalValues(view.state.values, DIAGNOSTIC_FORM.inputAction)
       .text(REASON)
       .trim();
-    if (!engagementId) {
+    if (!target) {
       await ack({
         response_action: 'errors',
         errors: { [REASON]: 'This form is out of date. Type `/amos review` again.' },
@@ -33,9 +37,10 @@ export function registerSendBackView(app: App, deps: SlackDeps): void {
       decision = await reviewDiagnostic(deps.services.deps, {
         teamId,
         userId,
-        target: { engagementId },
+        target: { engagementId: target.engagementId },
         decision: 'send_back',
         text: reason,
+        expectedVersion: target.version,
       });
     } catch (error) {
       await ack(
@@ -49,6 +54,6 @@ export function registerSendBackView(app: App, deps: SlackDeps): void {
     await ack();
     const message = reviewDecisionMessage(decision, userId, reason);
     await directMessage(client, deps, [userId], message, 'send back receipt');
-    await announceReviewDecision(client, deps, decision, userId, reason);
+    await afterReviewDecision(client, deps, decision, userId, reason);
   });
 }
