@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BOT_SCOPES } from '../src/slack/app.js';
+import { HELP_CATALOGUE } from '../src/slack/command-help.js';
 import type { SlackDeps } from '../src/slack/context.js';
 import { SUBCOMMANDS } from '../src/slack/listeners/commands/index.js';
 import { registerListeners } from '../src/slack/listeners/index.js';
@@ -68,6 +69,10 @@ describe('manifest.yml', () => {
     expect(code.events.length).toBeGreaterThan(0);
     expect(code.webApiMethods.length).toBeGreaterThan(0);
     expect(manifestProblems(manifest, code)).toEqual([]);
+  });
+
+  it('lists every routed subcommand in the help catalogue, in routing order', () => {
+    expect(HELP_CATALOGUE.map((c) => c.name)).toEqual(SUBCOMMANDS.map((s) => s.name));
   });
 
   it('requests the same bot scopes on OAuth install as the manifest declares', () => {

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { ServiceDeps } from '../services/change.js';
 import { homeContent } from '../services/home-service.js';
 import { homeView } from './blocks/home.js';
-import { SUBCOMMANDS } from './listeners/commands/index.js';
+import { HELP_CATALOGUE } from './command-help.js';
 
 /**
  * Publishes (or republishes) App Home for each user from the current state, so the copy of an
@@ -20,7 +20,10 @@ export async function publishHomes(
   for (const userId of new Set(userIds)) {
     try {
       const content = await homeContent(deps, teamId, userId);
-      await client.views.publish({ user_id: userId, view: homeView(userId, content, SUBCOMMANDS) });
+      await client.views.publish({
+        user_id: userId,
+        view: homeView(userId, content, HELP_CATALOGUE),
+      });
     } catch (error) {
       logger.warn(
         { userId, err: error instanceof Error ? error.message : String(error) },

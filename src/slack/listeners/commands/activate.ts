@@ -1,6 +1,7 @@
 import { activateEngagement } from '../../../services/activation-service.js';
 import { announceActivation } from '../../activation-notifier.js';
 import { activationReply } from '../../blocks/activation.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseActivateArgs } from '../../inputs/activation.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -10,10 +11,7 @@ import type { Subcommand } from './subcommand.js';
  * acknowledgement; the executive is told what happened and what did not.
  */
 export const activate: Subcommand = {
-  name: 'activate',
-  usage: 'activate [slug]',
-  summary:
-    'Activate the partner (executives): invites them to the partner channel, pins the requirements and charter, asks for acknowledgement.',
+  ...COMMAND_HELP.activate,
   async run({ args, ack, respond, client, command, deps, teamId, userId }) {
     const { slug } = parseActivateArgs(args);
     await ack();

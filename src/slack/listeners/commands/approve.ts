@@ -2,6 +2,7 @@ import { decide } from '../../../services/approval-service.js';
 import { listWaiting } from '../../../services/approval-view-service.js';
 import { afterDecision } from '../../approval-notifier.js';
 import { voteReply, waitingList } from '../../blocks/approval-replies.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseApprovalArgs } from '../../inputs/approval.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -14,9 +15,7 @@ export const APPROVE_USAGE =
  * copy of the request is updated in place and, once decided, the requester is told.
  */
 export const approve: Subcommand = {
-  name: 'approve',
-  usage: 'approve [slug] [REF] [note]',
-  summary: 'Approve an item with an optional note, or list what waits on you (executives).',
+  ...COMMAND_HELP.approve,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
     await ack();
     const parsed = parseApprovalArgs(args);

@@ -1,5 +1,6 @@
 import { openDiagnosticForm } from '../../../services/diagnostic-service.js';
 import { diagnosticModal } from '../../blocks/diagnostic.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseSlugArg } from '../../inputs/engagement-args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -9,9 +10,7 @@ import type { Subcommand } from './subcommand.js';
  * opens; otherwise the modal opens prefilled with the latest version.
  */
 export const diagnostic: Subcommand = {
-  name: 'diagnostic',
-  usage: 'diagnostic [slug]',
-  summary: 'Submit or revise the Diagnostic: System Entry (operators).',
+  ...COMMAND_HELP.diagnostic,
   async run({ ack, args, client, command, deps, teamId, userId }) {
     const slug = parseSlugArg(args);
     const { engagement, latest } = await openDiagnosticForm(deps.services.deps, {

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ExportFormat } from '../../../domain/decision-record-format.js';
 import { engagementLabel } from '../../../domain/engagement.js';
 import { type ExportedLog, exportRecords } from '../../../services/decision-log-service.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseExportArgs } from '../../inputs/decision-log.js';
 import { slackErrorCode } from '../../slack-error-reporter.js';
 import { chainFor } from './log.js';
@@ -48,9 +49,7 @@ async function sendToRequester(
 
 /** `/amos export [slug|workspace] [jsonl|csv]`: the whole chain as a file, sent to the requester's DM. */
 export const exportLog: Subcommand = {
-  name: 'export',
-  usage: 'export [slug|workspace] [jsonl|csv]',
-  summary: 'Send yourself the decision record as a file (JSON Lines by default, or CSV).',
+  ...COMMAND_HELP.export,
   async run(ctx) {
     const { slug, format } = parseExportArgs(ctx.args);
     const what = slug ? `the decision record of ${chainName(slug)}` : 'the decision record';

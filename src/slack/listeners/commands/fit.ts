@@ -1,13 +1,12 @@
 import { prepareFitAssessment } from '../../../services/fit-service.js';
 import { fitAssessmentView } from '../../blocks/fit.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { slackErrorCode } from '../../slack-error-reporter.js';
 import type { Subcommand } from './subcommand.js';
 
 /** `/amos fit <organisation>` (executives and admins): opens the fit assessment modal. */
 export const fit: Subcommand = {
-  name: 'fit',
-  usage: 'fit <partner org>',
-  summary: 'Record a partner fit assessment (executives).',
+  ...COMMAND_HELP.fit,
   async run({ args, ack, respond, client, command, deps, teamId, userId }) {
     await ack();
     const target = await prepareFitAssessment(deps.services.deps, teamId, userId, args);

@@ -2,6 +2,7 @@ import { WORKSPACE_CHAIN } from '../../../domain/decision-record-format.js';
 import { authorizeRead, latestRecords } from '../../../services/decision-log-service.js';
 import { resolveEngagement } from '../../../services/engagement-lifecycle-service.js';
 import { decisionLogMessage, LOG_LATEST } from '../../blocks/decision-log.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseLogArgs } from '../../inputs/decision-log.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
@@ -23,9 +24,7 @@ export async function chainFor(
 
 /** `/amos log [slug|workspace]`: the latest records of a chain, only to the person asking. */
 export const log: Subcommand = {
-  name: 'log',
-  usage: 'log [slug|workspace]',
-  summary: 'Show the latest decision records of an engagement (`workspace`: roles, partners, fit).',
+  ...COMMAND_HELP.log,
   async run(ctx) {
     const { slug } = parseLogArgs(ctx.args);
     const engagementId = await chainFor(ctx, slug, 'view_log');

@@ -1,5 +1,6 @@
 import { newEngagementForm } from '../../../services/engagement-service.js';
 import { newEngagementModal } from '../../blocks/new-engagement.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import type { Subcommand } from './subcommand.js';
 
 /**
@@ -7,9 +8,7 @@ import type { Subcommand } from './subcommand.js';
  * opens the engagement modal from the command's trigger right after the ack.
  */
 export const newEngagement: Subcommand = {
-  name: 'new',
-  usage: 'new',
-  summary: 'Create an engagement (operators).',
+  ...COMMAND_HELP.new,
   async run({ ack, client, command, deps, teamId, userId }) {
     const form = await newEngagementForm(deps.services.deps, teamId, userId);
     await ack();

@@ -10,14 +10,13 @@ import {
   partnerHelpMessage,
   partnerListMessage,
 } from '../../blocks/partners.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parsePartnerCommand } from '../../inputs/partners.js';
 import type { Subcommand } from './subcommand.js';
 
 /** `/amos partner create|add|remove` (admins) and `/amos partner list` (anyone with a role). */
 export const partner: Subcommand = {
-  name: 'partner',
-  usage: 'partner create <org> | partner add|remove <org> @person | partner list',
-  summary: 'Manage partner organisations and their members (admins), or list them.',
+  ...COMMAND_HELP.partner,
   async run({ args, ack, respond, deps, teamId, userId }) {
     const parsed = parsePartnerCommand(args);
     if (parsed.action === 'help') {

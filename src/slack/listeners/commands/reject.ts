@@ -2,6 +2,7 @@ import { isDomainRefusal } from '../../../domain/errors.js';
 import { decide } from '../../../services/approval-service.js';
 import { afterDecision } from '../../approval-notifier.js';
 import { voteReply } from '../../blocks/approval-replies.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseApprovalArgs } from '../../inputs/approval.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -13,9 +14,7 @@ const USAGE =
  * decides), then every copy of the request is updated in place and the requester is told.
  */
 export const reject: Subcommand = {
-  name: 'reject',
-  usage: 'reject [slug] REF <reason>',
-  summary: 'Reject an item, saying why (executives).',
+  ...COMMAND_HELP.reject,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
     await ack();
     const parsed = parseApprovalArgs(args);

@@ -4,6 +4,7 @@ import {
   showDiagnosticForReview,
 } from '../../../services/diagnostic-service.js';
 import { diagnosticReviewMessage, reviewDecisionMessage } from '../../blocks/diagnostic.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseReviewArgs } from '../../inputs/engagement-args.js';
 import { replyForError } from '../../refusals.js';
 import { afterReviewDecision } from '../review-followup.js';
@@ -16,9 +17,7 @@ import type { Subcommand } from './subcommand.js';
  * the response URL (refusals too); the operator is told.
  */
 export const review: Subcommand = {
-  name: 'review',
-  usage: 'review [slug] confirm|send-back [reason]',
-  summary: 'Review Diagnostic outputs: Output Review (executives).',
+  ...COMMAND_HELP.review,
   async run({ ack, args, client, command, deps, respond, teamId, userId }) {
     const parsed = parseReviewArgs(args);
     const where = {

@@ -5,14 +5,13 @@ import {
   roleListMessage,
   roleNoticeMessage,
 } from '../../blocks/roles.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseRoleCommand } from '../../inputs/roles.js';
 import type { Subcommand } from './subcommand.js';
 
 /** `/amos role grant|revoke @person <role>` (admins) and `/amos role list` (anyone with a role). */
 export const role: Subcommand = {
-  name: 'role',
-  usage: 'role grant|revoke @person <role> | role list',
-  summary: 'Grant or revoke AMOS roles (admins), or list who holds which role.',
+  ...COMMAND_HELP.role,
   async run({ args, ack, respond, client, deps, teamId, userId }) {
     const parsed = parseRoleCommand(args);
     if (parsed.action === 'help') {

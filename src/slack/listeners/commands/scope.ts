@@ -1,5 +1,6 @@
 import { checkScopeEditableFor, viewScope } from '../../../services/scope-service.js';
 import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseScopeArgs } from '../../inputs/scope.js';
 import { submitAndNotify } from '../actions/scope.js';
 import type { Subcommand } from './subcommand.js';
@@ -9,10 +10,7 @@ import type { Subcommand } from './subcommand.js';
  * buttons, opens the scope item or checkpoint modal, or submits them for approval.
  */
 export const scope: Subcommand = {
-  name: 'scope',
-  usage: 'scope [slug] [add|stage|submit]',
-  summary:
-    'Define scope items with acceptance criteria and due dates, and stage checkpoints; submit them for approval (operators).',
+  ...COMMAND_HELP.scope,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
     const parsed = parseScopeArgs(args);
     await ack();

@@ -1,5 +1,6 @@
 import { engagementStatus } from '../../../services/engagement-status-service.js';
 import { engagementListMessage, statusMessage } from '../../blocks/status.js';
+import { COMMAND_HELP } from '../../command-help.js';
 import { parseSlugArg } from '../../inputs/engagement-args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -8,9 +9,7 @@ import type { Subcommand } from './subcommand.js';
  * with no slug outside a partner channel, the engagements the caller may see.
  */
 export const status: Subcommand = {
-  name: 'status',
-  usage: 'status [slug]',
-  summary: 'Where an engagement stands, what blocks the next gate, who must act.',
+  ...COMMAND_HELP.status,
   async run({ ack, args, command, deps, teamId, userId }) {
     const slug = parseSlugArg(args);
     const answer = await engagementStatus(deps.services.deps, {

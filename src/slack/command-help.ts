@@ -1,0 +1,74 @@
+import type { CommandHelp } from './blocks/help.js';
+
+// What each `/amos` subcommand is for, kept apart from the handlers so that anything may list the
+// commands (help, App Home) without importing every handler.
+export const COMMAND_HELP = {
+  help: { name: 'help', usage: 'help', summary: 'List the commands and what they do.' },
+  new: { name: 'new', usage: 'new', summary: 'Create an engagement (operators).' },
+  diagnostic: {
+    name: 'diagnostic',
+    usage: 'diagnostic [slug]',
+    summary: 'Submit or revise the Diagnostic: System Entry (operators).',
+  },
+  review: {
+    name: 'review',
+    usage: 'review [slug] confirm|send-back [reason]',
+    summary: 'Review Diagnostic outputs: Output Review (executives).',
+  },
+  scope: {
+    name: 'scope',
+    usage: 'scope [slug] [add|stage|submit]',
+    summary:
+      'Define scope items with acceptance criteria and due dates, and stage checkpoints; submit them for approval (operators).',
+  },
+  approve: {
+    name: 'approve',
+    usage: 'approve [slug] [REF] [note]',
+    summary: 'Approve an item with an optional note, or list what waits on you (executives).',
+  },
+  reject: {
+    name: 'reject',
+    usage: 'reject [slug] REF <reason>',
+    summary: 'Reject an item, saying why (executives).',
+  },
+  fit: {
+    name: 'fit',
+    usage: 'fit <partner org>',
+    summary: 'Record a partner fit assessment (executives).',
+  },
+  activate: {
+    name: 'activate',
+    usage: 'activate [slug]',
+    summary:
+      'Activate the partner (executives): invites them to the partner channel, pins the requirements and charter, asks for acknowledgement.',
+  },
+  status: {
+    name: 'status',
+    usage: 'status [slug]',
+    summary: 'Where an engagement stands, what blocks the next gate, who must act.',
+  },
+  log: {
+    name: 'log',
+    usage: 'log [slug|workspace]',
+    summary:
+      'Show the latest decision records of an engagement (`workspace`: roles, partners, fit).',
+  },
+  export: {
+    name: 'export',
+    usage: 'export [slug|workspace] [jsonl|csv]',
+    summary: 'Send yourself the decision record as a file (JSON Lines by default, or CSV).',
+  },
+  role: {
+    name: 'role',
+    usage: 'role grant|revoke @person <role> | role list',
+    summary: 'Grant or revoke AMOS roles (admins), or list who holds which role.',
+  },
+  partner: {
+    name: 'partner',
+    usage: 'partner create <org> | partner add|remove <org> @person | partner list',
+    summary: 'Manage partner organisations and their members (admins), or list them.',
+  },
+} as const satisfies Record<string, CommandHelp>;
+
+/** Every subcommand's help, in the order `/amos help` lists them. */
+export const HELP_CATALOGUE: readonly CommandHelp[] = Object.values(COMMAND_HELP);
