@@ -5,38 +5,12 @@ import type {
   ButtonAction,
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import {
-  checkScopeEditableFor,
-  type EngagementTarget,
-  submitRequirements,
-  viewScope,
-} from '../../../services/scope-service.js';
-import { sendApprovalRequest } from '../../approval-notifier.js';
-import { scopeItemModal, scopeOverview, stageModal, submittedNotice } from '../../blocks/scope.js';
+import { checkScopeEditableFor, viewScope } from '../../../services/scope-service.js';
+import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js';
 import type { SlackDeps } from '../../context.js';
 import { SCOPE } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
-
-/**
- * Submits the requirements (the service checks the gate and opens EX-n), then DMs the sponsors.
- * Returns the operator's confirmation, naming anyone Slack would not let us reach.
- */
-export async function submitAndNotify(
-  deps: SlackDeps,
-  client: WebClient,
-  target: EngagementTarget,
-): Promise<{ slug: string; text: string }> {
-  const result = await submitRequirements(deps.services.deps, target);
-  const delivery = await sendApprovalRequest(
-    client,
-    deps.services.deps,
-    deps.logger,
-    target.teamId,
-    result.approvalRequestId,
-  );
-  return { slug: result.engagement.slug, text: submittedNotice(result, delivery) };
-}
+import { submitAndNotify } from '../../requirements-submission.js';
 
 /** The overview's buttons: Add scope item, Add stage checkpoint (modals), Submit for approval. */
 export function registerScopeActions(app: App, deps: SlackDeps): void {

@@ -2,7 +2,7 @@ import { checkScopeEditableFor, viewScope } from '../../../services/scope-servic
 import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseScopeArgs } from '../../inputs/scope.js';
-import { submitAndNotify } from '../actions/scope.js';
+import { submitAndNotify } from '../../requirements-submission.js';
 import type { Subcommand } from './subcommand.js';
 
 /**

@@ -1,0 +1,25 @@
+import type { WebClient } from '@slack/web-api';
+import { type EngagementTarget, submitRequirements } from '../services/scope-service.js';
+import { sendApprovalRequest } from './approval-notifier.js';
+import { submittedNotice } from './blocks/scope.js';
+import type { SlackDeps } from './context.js';
+
+/**
+ * Submits the requirements (the service checks the gate and opens EX-n), then DMs the sponsors.
+ * Returns the operator's confirmation, naming anyone Slack would not let us reach.
+ */
+export async function submitAndNotify(
+  deps: SlackDeps,
+  client: WebClient,
+  target: EngagementTarget,
+): Promise<{ slug: string; text: string }> {
+  const result = await submitRequirements(deps.services.deps, target);
+  const delivery = await sendApprovalRequest(
+    client,
+    deps.services.deps,
+    deps.logger,
+    target.teamId,
+    result.approvalRequestId,
+  );
+  return { slug: result.engagement.slug, text: submittedNotice(result, delivery) };
+}
