@@ -47,7 +47,7 @@ function start(port: number): { child: ChildProcess; output: () => string } {
 }
 
 async function readyz(port: number): Promise<number> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 90_000;
   for (;;) {
     try {
       return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
@@ -80,5 +80,5 @@ describe('npx amos start with no DATABASE_URL', () => {
     expect(await readyz(port)).toBe(200);
     expect(second.output()).not.toContain('"msg":"migrated"');
     expect(await stop(second.child)).toBe(0);
-  }, 60_000);
+  }, 240_000);
 });

@@ -12,6 +12,7 @@ import { registerListeners } from '../src/slack/listeners/index.js';
 import {
   manifestProblems,
   type Registrations,
+  sourceFiles,
   webApiMethodsCalled,
 } from './support/manifest-check.js';
 
@@ -71,6 +72,22 @@ describe('manifest.yml', () => {
     expect(manifestProblems(manifest, code)).toEqual([]);
   });
 
+  it('names only subcommands that exist in what it tells people to type', () => {
+    // Messages about paused engagements are reachable only once stop authority
+    // (pause, resume, terminate) lands; every other `/amos <word>` must be a real subcommand.
+    const planned = new Set(['pause', 'resume', 'terminate']);
+    const known = new Set(SUBCOMMANDS.map((s) => s.name));
+    const unknown = new Set<string>();
+    for (const file of sourceFiles(path.join(root, 'src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\/amos ([a-z][a-z-]*)/g)) {
+        const word = match[1] ?? '';
+        if (!known.has(word) && !planned.has(word))
+          unknown.add(`${path.relative(root, file)}: /amos ${word}`);
+      }
+    }
+    expect([...unknown]).toEqual([]);
+  });
+
   it('lists every routed subcommand in the help catalogue, in routing order', () => {
     expect(HELP_CATALOGUE.map((c) => c.name)).toEqual(SUBCOMMANDS.map((s) => s.name));
   });
@@ -95,6 +112,20 @@ describe('manifest.yml', () => {
       'event reaction_added has no entry in EVENT_SUBSCRIPTIONS (test/support/manifest-check.ts)',
       'shortcut raise_risk_from_message is handled but not declared in features.shortcuts',
       'Web API method reactions.add has no entry in METHOD_SCOPES (test/support/manifest-check.ts)',
+    ]);
+  });
+
+  it('fails when the usage hint offers a subcommand nobody handles', () => {
+    const command = manifest.features.slash_commands[0];
+    const offering = {
+      ...manifest,
+      features: {
+        ...manifest.features,
+        slash_commands: [{ ...command, usage_hint: `${command.usage_hint} | pause reason` }],
+      },
+    };
+    expect(manifestProblems(offering, registrations())).toEqual([
+      'usage_hint of /amos offers "pause", which no handler answers',
     ]);
   });
 

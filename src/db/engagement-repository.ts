@@ -99,7 +99,7 @@ export async function loadEngagementFacts(
       .execute(),
     db
       .selectFrom('approval_request')
-      .select(['ref', 'requester_ids'])
+      .select(['ref', 'requester_ids', 'status', 'votes'])
       .where('team_id', '=', teamId)
       .where('engagement_id', '=', engagement.id)
       .where('subject', '=', 'execution_requirements')
@@ -141,7 +141,16 @@ export async function loadEngagementFacts(
       : {}),
     requirements:
       requirements || authorIds.length > 0
-        ? { ...(requirements ? { ref: requirements.ref } : {}), authorIds }
+        ? {
+            ...(requirements
+              ? {
+                  ref: requirements.ref,
+                  status: requirements.status,
+                  voterIds: requirements.votes.map((v) => v.userId),
+                }
+              : {}),
+            authorIds,
+          }
         : undefined,
     scopeItems: scopeItems.map((s) => ({
       ref: s.ref,
@@ -262,4 +271,21 @@ export async function findEngagementById(db: Db | Trx, teamId: string, engagemen
     .where('team_id', '=', teamId)
     .where('id', '=', engagementId)
     .executeTakeFirst();
+}
+
+/** Sets the engagement's partner organisation (the caller records engagement.partner_assigned). */
+export async function setPartnerOrg(
+  trx: Trx,
+  engagement: EngagementRow,
+  orgId: string,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('engagement')
+    .set({ partner_org_id: orgId, updated_at: now })
+    .where('id', '=', engagement.id)
+    .where('team_id', '=', engagement.team_id)
+    .execute();
+  engagement.partner_org_id = orgId;
+  engagement.updated_at = now;
 }

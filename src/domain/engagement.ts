@@ -1,3 +1,4 @@
+import type { ApprovalStatus } from './approvals.js';
 import type { FitVerdict } from './fit.js';
 
 export const STAGES = [
@@ -64,6 +65,10 @@ export interface EngagementFacts {
         /** EX-n of the latest approval request; absent until requirements are submitted. */
         readonly ref?: string;
         readonly authorIds: readonly string[];
+        /** Status of that latest request; absent until requirements are submitted. */
+        readonly status?: ApprovalStatus;
+        /** Who already voted on that latest request. */
+        readonly voterIds?: readonly string[];
       }
     | undefined;
   readonly scopeItems: readonly ScopeItemFacts[];

@@ -63,7 +63,7 @@ export function executionApprovalTallyGaps(
 export function partnerActivationGaps(facts: EngagementFacts): string[] {
   const gaps: string[] = [];
   const org = facts.partnerOrg;
-  if (!org) gaps.push('a partner organisation (`/amos partner`)');
+  if (!org) gaps.push(`a partner organisation (\`/amos partner assign ${facts.slug} <org>\`)`);
   else if (org.latestVerdict !== 'fit') {
     const latest = org.latestVerdict
       ? `latest: ${FIT_VERDICT_LABELS[org.latestVerdict]}`

@@ -65,7 +65,8 @@ const STAGE_ORDER: Readonly<Record<Stage, number>> = {
 const NEXT_STEP: Readonly<Record<Stage, string>> = {
   draft: 'the Diagnostic must be submitted (`/amos diagnostic`)',
   diagnostic_submitted: 'an executive must review the Diagnostic outputs (`/amos review`)',
-  outputs_reviewed: 'the execution requirements must be approved (`/amos approve`)',
+  outputs_reviewed:
+    'the execution requirements must be submitted (`/amos scope <slug> submit`) and approved (`/amos approve`)',
   execution_approved: 'the partner must be activated (`/amos activate`)',
   active: 'the work must be delivered',
   paused: 'an executive must resume it (`/amos resume`)',

@@ -236,7 +236,7 @@ export class FakeSlack {
   /** Resolves with the first recorded call matching (a method name or predicate), polling. */
   async waitFor(
     match: string | ((call: RecordedCall) => boolean),
-    { timeoutMs = 2000 }: { timeoutMs?: number } = {},
+    { timeoutMs = 10_000 }: { timeoutMs?: number } = {},
   ): Promise<RecordedCall> {
     const predicate = typeof match === 'string' ? (c: RecordedCall) => c.method === match : match;
     const deadline = Date.now() + timeoutMs;

@@ -5,20 +5,29 @@ import {
   findEngagementBySlug,
   insertEngagement,
   setPartnerChannel,
+  setPartnerOrg,
 } from '../db/engagement-repository.js';
-import { findPartnerOrgById, listPartnerOrgs } from '../db/partner-repository.js';
+import { latestFitAssessment } from '../db/fit-repository.js';
+import {
+  findPartnerOrgById,
+  findPartnerOrgByName,
+  listPartnerOrgs,
+  type PartnerOrg,
+} from '../db/partner-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
-import { engagementLabel } from '../domain/engagement.js';
+import { engagementLabel, type Stage } from '../domain/engagement.js';
 import {
   checkEngagementPeople,
   checkNewEngagement,
   type NewEngagementSpec,
 } from '../domain/engagement-setup.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
+import type { FitVerdict } from '../domain/fit.js';
+import { checkPartnerAssignment } from '../domain/partner-assignment.js';
 import type { Role } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
 import { actorWith } from './read-access.js';
 
 /** A double-submitted form within this window creates nothing twice. */
@@ -243,4 +252,67 @@ export async function linkChannelForm(
   if (!engagement) notFound('That engagement no longer exists in this workspace.');
   refuseIfLinked(engagement);
   return { engagement };
+}
+
+export interface PartnerAssignment {
+  readonly engagement: EngagementRow;
+  readonly org: PartnerOrg;
+  /** The organisation assigned before, if any. */
+  readonly previousOrg: PartnerOrg | null;
+  /** The organisation's latest fit verdict; undefined when it has not been assessed. */
+  readonly latestVerdict: FitVerdict | undefined;
+  /** False when this organisation was already assigned: nothing was written. */
+  readonly changed: boolean;
+}
+
+/**
+ * Sets (or changes) the engagement's partner organisation before activation, recording
+ * `engagement.partner_assigned` with the previous organisation. Only its operator or an
+ * executive/admin may; refuses an unknown organisation or an engagement already activated.
+ */
+export async function assignPartnerOrg(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; slug: string; orgName: string },
+): Promise<PartnerAssignment> {
+  const { teamId, userId, slug, orgName } = request;
+  return runChange(deps, teamId, userId, async (change) => {
+    if (change.actor.roles.length === 0) await change.authorize('activate');
+    const found = await resolveEngagement(change.trx, teamId, slug);
+    const engagement = await lockEngagementRow(change, found.id);
+    const isOperator = change.actor.userId === engagement.operator_id;
+    check(
+      checkPartnerAssignment(change.actor, {
+        slug: engagement.slug,
+        stage: engagement.stage as Stage,
+        operatorId: engagement.operator_id,
+      }),
+    );
+    const name = orgName.replace(/\s+/g, ' ').trim();
+    const org = await findPartnerOrgByName(change.trx, teamId, name);
+    if (!org) {
+      notFound(
+        `There is no partner organisation called "${name}". \`/amos partner list\` shows them; an admin creates one with \`/amos partner create ${name}\`.`,
+      );
+    }
+    const previousId = engagement.partner_org_id;
+    const previousOrg = previousId
+      ? await findPartnerOrgById(change.trx, teamId, previousId)
+      : null;
+    const latestVerdict = (await latestFitAssessment(change.trx, teamId, org.id))?.verdict;
+    const result = { engagement, org, previousOrg: previousOrg ?? null, latestVerdict };
+    if (previousId === org.id) return { ...result, changed: false };
+    await setPartnerOrg(change.trx, engagement, org.id, change.now);
+    const label = engagementLabel(engagement.slug);
+    await change.record({
+      engagementId: engagement.id,
+      kind: 'engagement.partner_assigned',
+      subjectRef: null,
+      summary: previousOrg
+        ? `Partner organisation of ${label} changed from ${previousOrg.name} to ${org.name}.`
+        : `Partner organisation of ${label} set to ${org.name}.`,
+      details: { partnerOrgId: org.id, partnerOrg: org.name, previousPartnerOrgId: previousId },
+      capability: isOperator ? 'define_requirements' : 'activate',
+    });
+    return { ...result, changed: true };
+  });
 }

@@ -109,7 +109,7 @@ export async function engagementStatus(
 
 /**
  * The people behind the roles that must act: the operator, the sponsors (less whoever authored
- * what they decide on), or the partner's members.
+ * what they decide on and, for a pending request, whoever already voted), or the partner's members.
  */
 async function whoActs(
   db: Db,
@@ -120,13 +120,13 @@ async function whoActs(
   const roles = next.whoMustAct;
   if (roles.includes('operator') && !roles.includes('executive')) return [engagement.operator_id];
   if (roles.includes('executive')) {
-    const authors =
+    const request = next.stage === 'outputs_reviewed' ? facts.requirements : undefined;
+    const excluded =
       next.stage === 'diagnostic_submitted'
         ? [facts.diagnostic?.authorId]
-        : next.stage === 'outputs_reviewed'
-          ? (facts.requirements?.authorIds ?? [])
-          : [];
-    return engagement.sponsor_ids.filter((id) => !authors.includes(id));
+        : // authorIds include the requesters; whoever already voted has nothing left to do.
+          [...(request?.authorIds ?? []), ...(request?.voterIds ?? [])];
+    return engagement.sponsor_ids.filter((id) => !excluded.includes(id));
   }
   if (roles.includes('partner') && engagement.partner_org_id) {
     return listPartnerMemberIds(db, engagement.team_id, engagement.partner_org_id);

@@ -65,8 +65,10 @@ export const COMMAND_HELP = {
   },
   partner: {
     name: 'partner',
-    usage: 'partner create <org> | partner add|remove <org> @person | partner list',
-    summary: 'Manage partner organisations and their members (admins), or list them.',
+    usage:
+      'partner create <org> | partner add|remove <org> @person | partner assign <slug> <org> | partner list',
+    summary:
+      'Manage partner organisations and their members (admins), set an engagement’s partner organisation, or list them.',
   },
 } as const satisfies Record<string, CommandHelp>;
 

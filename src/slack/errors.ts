@@ -17,5 +17,7 @@ export function unexpectedFailure(logger: Logger, error: unknown, where: string)
     },
     'unexpected failure',
   );
-  return `Something went wrong on our side and nothing was changed. If it happens again, give your admin this reference: \`${ref}\`.`;
+  // Not "nothing was changed": the failure may come after a change committed (e.g. while
+  // telling people about it), and every committed change is in the decision record.
+  return `Something went wrong on our side. Anything already decided is in the decision record (\`/amos log\`), so check \`/amos status\` before trying again. If it happens again, give your admin this reference: \`${ref}\`.`;
 }

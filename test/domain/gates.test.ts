@@ -162,7 +162,7 @@ describe('Partner Activation gate', () => {
     });
     const result = transition(engagement, 'activate', exec1, {}, NOW);
     expect(!result.ok && result.refusal.details).toEqual([
-      'A partner organisation (`/amos partner`).',
+      'A partner organisation (`/amos partner assign acme-q3 <org>`).',
       'A partner channel.',
     ]);
   });

@@ -254,12 +254,15 @@ describe('describeNextStep', () => {
     expect(step.blockers).toEqual(['at least one stage checkpoint (SR)']);
   });
 
-  it('outputs reviewed with complete requirements: executives approve', () => {
-    const step = describeNextStep(facts('outputs_reviewed', { requiredApprovals: 2 }));
+  it('outputs reviewed with EX-1 pending: executives approve it', () => {
+    const requirements = { ref: 'EX-1', authorIds: [operator.userId], status: 'pending' as const };
+    const step = describeNextStep(
+      facts('outputs_reviewed', { requiredApprovals: 2, requirements }),
+    );
     expect(step.whoMustAct).toEqual(['executive', 'admin']);
-    expect(step.blockers).toEqual([]);
+    expect(step.blockers).toEqual(['EX-1 has 0 of 2 approvals']);
     expect(step.next).toContain('2 executives');
-    expect(step.next).toContain('/amos approve EX-1');
+    expect(step.next).toContain('`/amos approve acme-q3 EX-1`');
   });
 
   it('execution approved without a partner channel: blocker listed', () => {

@@ -85,7 +85,7 @@ describe('checkScopeEditable', () => {
     expect(early).toMatchObject({ ok: false, refusal: { code: 'wrong_stage' } });
     expect(!early.ok && early.refusal.message).toContain('/amos review');
     const late = checkScopeEditable({ slug: 'acme', stage: 'active' }, undefined);
-    expect(!late.ok && late.refusal.message).toContain('/amos change');
+    expect(!late.ok && late.refusal.message).toContain('approved change request');
     const final = checkScopeEditable({ slug: 'acme', stage: 'terminated' }, undefined);
     expect(!final.ok && final.refusal.message).toContain('final');
   });

@@ -92,14 +92,17 @@ describe('2 of 3 executives', () => {
     expect(approved?.status).toBe('approved');
     expect(approved?.decided_at).toBeInstanceOf(Date);
     expect(await stageOf(h, e.id)).toBe('execution_approved');
+    // Erin's refresh may still be re-reading when Frank votes, so a copy can be updated more
+    // than once; what counts is that each copy ends decided.
     for (const post of posts) {
       const updates = updatesOf(post.channel, post.ts);
-      expect(updates).toHaveLength(1);
-      const blocks = json(updates[0]?.args.blocks);
+      expect(updates.length).toBeGreaterThanOrEqual(1);
+      const blocks = json(updates.at(-1)?.args.blocks);
       expect(blocks).toContain('*Approved* by');
       expect(blocks).toContain(`<@${ERIN}>`);
       expect(blocks).toContain(`<@${FRANK}>`);
       expect(blocks).toContain('Criteria are measurable. Go.');
+      expect(blocks).toContain('<!date^');
       expect(blocks).not.toContain(APPROVAL.approveAction);
     }
     const told = h.fake.directMessages(TEAM.id, OPERATOR).at(-1);

@@ -79,7 +79,7 @@ const assessments = (orgId = org.id) =>
 const workspaceRecords = () => listDecisionRecords(h.db, TEAM.id, null);
 
 async function ephemeralReply(responseUrl: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     const posted = h.fake.responses(responseUrl)[0];
     if (posted) return String(posted.body.text);
     await new Promise((r) => setTimeout(r, 10));

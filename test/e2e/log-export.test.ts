@@ -155,8 +155,10 @@ describe('/amos export', () => {
   it('refuses a partner, an operator and a user with no role, and uploads nothing', async () => {
     const before = h.fake.uploadedFiles.length;
     for (const user of ['U0PARTNER', 'U0OPER', 'U0NOBODY']) {
+      // Refused in the ack itself: nothing is promised to someone who may not have it.
       const res = await h.driver.command(user, 'export acme-q3 csv');
-      const reply = await waitForResponse(res.responseUrl);
+      const reply = { body: res.json as Ack };
+      expect(reply.body.text).not.toContain('Preparing');
       expect(reply.body.text).toMatch(
         user === 'U0NOBODY'
           ? /You don't have an AMOS role/
@@ -176,6 +178,13 @@ describe('/amos export', () => {
     );
     expect(reply.body.text).toContain('`files:write`');
     expect(h.fake.uploadedFiles.length).toBe(before);
+    const [failure] = (await listDecisionRecords(h.db, TEAM.id, acmeId)).filter(
+      (r) => r.kind === 'slack.error',
+    );
+    expect(failure).toMatchObject({
+      actorId: 'U0EXEC',
+      details: { method: 'files.uploadV2', error: 'missing_scope' },
+    });
   });
 
   it('refuses an unknown format with the usage', async () => {

@@ -22,7 +22,7 @@ async function reply(res: CommandResult): Promise<Reply> {
   expect(res.status).toBe(200);
   const acked = res.json as Reply | undefined;
   if (acked?.text) return acked;
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const posted = h.fake.responses(res.responseUrl)[0];
     if (posted) {

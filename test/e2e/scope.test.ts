@@ -217,7 +217,7 @@ describe('/amos scope', () => {
     const e = await reviewedEngagement(h, { stage: 'execution_approved' });
     const { text } = await commandReply(h, OPERATOR, `scope ${e.slug} add`);
     expect(text).toContain('approved change request');
-    expect(text).toContain('/amos change');
+    expect(text).toContain('change requests are not in Slack yet');
     expect(h.fake.callsTo('views.open')).toEqual([]);
   });
 

@@ -32,6 +32,56 @@ afterAll(async () => {
   await h?.stop();
 });
 
+/** An engagement at the Execution Approval gate with complete requirements, 2 of 3 sponsors. */
+const gateEngagement = (slug: string) =>
+  createEngagement(h.db, {
+    slug,
+    stage: 'outputs_reviewed',
+    diagnostic: true,
+    sponsorIds: ['U0EXEC', 'U0EXEC2', 'U0EXEC3'],
+    requiredApprovals: 2,
+    scopeItems: [{ title: 'Lifecycle email program' }],
+    stages: [{ name: 'Mid-point review' }],
+  });
+
+/** An execution-requirements request by the operator, with these votes already cast. */
+const insertRequest = async (
+  engagementId: string,
+  ref: string,
+  requestStatus: 'pending' | 'rejected',
+  voterIds: string[],
+) => {
+  const at = new Date('2026-11-21T12:00:00Z');
+  const row = await h.db
+    .insertInto('approval_request')
+    .values({
+      team_id: TEAM.id,
+      engagement_id: engagementId,
+      ref,
+      subject: 'execution_requirements',
+      required_approvals: 2,
+      requester_ids: ['U0OPER'],
+      votes: JSON.stringify(
+        voterIds.map((userId) => ({
+          userId,
+          decision: requestStatus === 'rejected' ? 'reject' : 'approve',
+          at: at.toISOString(),
+        })),
+      ),
+      requested_by: 'U0OPER',
+      requested_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (requestStatus !== 'pending') {
+    await h.db
+      .updateTable('approval_request')
+      .set({ status: requestStatus, decided_at: at })
+      .where('id', '=', row.id)
+      .execute();
+  }
+};
+
 const status = async (userId: string, args: string, channelId = 'C0GENERAL') => {
   const res = await h.driver.command(userId, `status ${args}`.trim(), { channelId });
   const body = res.json as { response_type: string; text: string; blocks: unknown[] };
@@ -56,6 +106,38 @@ describe('/amos status', () => {
     expect(blocks).toContain('*Diagnostic:* DX-1 v1');
     expect(blocks).toContain('<@U0OPER>');
     expect(text).toContain('BETA-Q3 is outputs reviewed');
+    expect(blocks).toContain('`/amos scope beta-q3`');
+    expect(blocks).not.toContain('/amos approve');
+  });
+
+  it('complete but not submitted: the operator submits with /amos scope <slug> submit', async () => {
+    await gateEngagement('eps-q3');
+    const { blocks, text } = await status('U0EXEC', 'eps-q3');
+    expect(blocks).toContain('the execution requirements submitted for approval');
+    expect(blocks).toContain('*Who must act:* an operator (<@U0OPER>)');
+    expect(text).toContain('`/amos scope eps-q3 submit`');
+    expect(text).not.toContain('/amos approve');
+  });
+
+  it('pending with one vote cast: names the slug, the ref and only the sponsors left', async () => {
+    const e = await gateEngagement('zeta-q3');
+    await insertRequest(e.id, 'EX-1', 'pending', ['U0EXEC']);
+    const { blocks, text } = await status('U0OPER', 'zeta-q3');
+    expect(blocks).toContain('EX-1 has 1 of 2 approvals');
+    expect(text).toContain('`/amos approve zeta-q3 EX-1`');
+    expect(blocks).toContain('(<@U0EXEC2>, <@U0EXEC3>)');
+    expect(blocks).not.toContain('<@U0EXEC>');
+    expect(blocks).not.toContain('<@U0OPER>');
+  });
+
+  it('after a rejection: the operator resubmits, not the dead EX-n', async () => {
+    const e = await gateEngagement('eta-q3');
+    await insertRequest(e.id, 'EX-2', 'rejected', ['U0EXEC2']);
+    const { blocks, text } = await status('U0EXEC', 'eta-q3');
+    expect(text).toContain('EX-2 was rejected');
+    expect(text).toContain('`/amos scope eta-q3 submit`');
+    expect(text).not.toContain('/amos approve');
+    expect(blocks).toContain('*Who must act:* an operator (<@U0OPER>)');
   });
 
   it('names the fit verdict and channel that activation still needs', async () => {

@@ -185,7 +185,7 @@ describe('approval copies under concurrency', () => {
     const first = await vote(EXECS[0]);
     expect(first).toMatchObject({ kind: 'voted', status: 'pending' });
     const firstRefresh = afterDecision(client, deps, logger, TEAM.id, first);
-    for (let i = 0; i < 200 && holding < 3; i += 1) await sleep(5);
+    for (let i = 0; i < 2000 && holding < 3; i += 1) await sleep(5);
     expect(holding).toBe(3);
 
     const second = await vote(EXECS[1]);

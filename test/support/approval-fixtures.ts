@@ -51,7 +51,7 @@ export async function reviewedEngagement(h: Harness, o: EngagementOverrides = {}
 
 /** The posts made to a response_url, once there are at least `count`. */
 export async function responsesTo(h: Harness, url: string, count = 1): Promise<RecordedResponse[]> {
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 1000; i += 1) {
     const found = h.fake.responses(url);
     if (found.length >= count) return [...found];
     await sleep(10);
@@ -125,7 +125,7 @@ export function approvalPosts(
 /** Resolves once `check` passes (polling), for work done after an ack. */
 export async function eventually(
   check: () => Promise<void> | void,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -75,6 +75,14 @@ export function manifestProblems(manifest: Manifest, code: Registrations): strin
     }
     if (!scopes.has('commands')) problems.push(`command ${name} needs the "commands" bot scope`);
     const hint = ` ${declared.usage_hint ?? ''} `;
+    // The hint is what Slack's autocomplete shows: it must not offer what is not handled.
+    for (const offered of (declared.usage_hint ?? '')
+      .split('|')
+      .map((part) => part.trim().split(/\s+/)[0])) {
+      if (offered && !code.subcommands.includes(offered)) {
+        problems.push(`usage_hint of ${name} offers "${offered}", which no handler answers`);
+      }
+    }
     for (const sub of code.subcommands) {
       if (!new RegExp(`[\\s|]${sub}[\\s|\\[]`).test(hint)) {
         problems.push(`subcommand "${name} ${sub}" is handled but missing from its usage_hint`);
@@ -125,7 +133,8 @@ export function manifestProblems(manifest: Manifest, code: Registrations): strin
   return problems;
 }
 
-function sourceFiles(dir: string): string[] {
+/** Every .ts file under `dir`, the local Slack stand-in excluded. */
+export function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) return entry === 'sandbox' ? [] : sourceFiles(full);

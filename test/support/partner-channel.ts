@@ -88,7 +88,7 @@ export async function stageOf(h: Harness, engagementId: string): Promise<string>
 /** Resolves once `check` passes (polling), so tests can wait for work done after an ack. */
 export async function eventually(
   check: () => Promise<void> | void,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -225,7 +225,7 @@ export function engagementCreatedMessage(summary: CreatedSummary): Rendered {
     `*Client:* ${e.client}`,
     `*Executive sponsors:* ${people(e.sponsor_ids)}`,
     `*Operator:* <@${e.operator_id}>`,
-    `*Partner organisation:* ${summary.partnerOrgName ?? 'not set yet (an admin creates one with `/amos partner create`)'}`,
+    `*Partner organisation:* ${summary.partnerOrgName ?? `not set yet: assign one with \`/amos partner assign ${e.slug} <org>\``}`,
     `*Partner channel:* ${channel}`,
     `*Approvals required:* ${e.required_approvals} of ${e.sponsor_ids.length} sponsors`,
     `*Escalation path:* 1: ${people(path.level1)} · 2: ${people(path.level2)} · 3: ${people(path.level3)}`,

@@ -9,6 +9,7 @@ const USAGE = [
   '`/amos partner add <organisation> @person [@person…]`  add its people',
   '`/amos partner remove <organisation> @person`  remove someone',
   '`/amos partner list`  organisations, members and fit verdicts',
+  '`/amos partner assign <slug> <organisation>`  set an engagement’s partner organisation (before activation)',
   'Admins manage partner organisations; their members act in the *partner* role.',
 ].join('\n');
 

@@ -8,6 +8,7 @@ export type PartnerCommand =
       readonly orgName: string;
       readonly userIds: readonly string[];
     }
+  | { readonly action: 'assign'; readonly slug: string; readonly orgName: string }
   | { readonly action: 'list' }
   | { readonly action: 'help'; readonly problem?: string };
 
@@ -31,6 +32,7 @@ export function parsePartnerCommand(args: string): PartnerCommand {
           problem: 'Name the organisation, e.g. `/amos partner create Northwind Agency`.',
         };
   }
+  if (verb === 'assign') return parseAssign(rest);
   if (verb !== 'add' && verb !== 'remove') {
     return verb && verb !== 'help'
       ? { action: 'help', problem: `\`${verb}\` is not something \`/amos partner\` does.` }
@@ -49,4 +51,20 @@ export function parsePartnerCommand(args: string): PartnerCommand {
     return { action: 'help', problem: `Mention the people to ${verb}, e.g. ${example}.` };
   if (!name) return { action: 'help', problem: `Name the organisation first, e.g. ${example}.` };
   return { action: verb, orgName: name, userIds };
+}
+
+/** `assign <slug> <organisation>`: sets an engagement's partner organisation. */
+function parseAssign(rest: string): PartnerCommand {
+  const example = '`/amos partner assign acme-q3 Northwind Agency`';
+  const space = rest.search(/\s/);
+  const slug = space === -1 ? rest : rest.slice(0, space);
+  const name = space === -1 ? '' : orgName(rest.slice(space).trim());
+  if (!slug)
+    return {
+      action: 'help',
+      problem: `Name the engagement and the organisation, e.g. ${example}.`,
+    };
+  if (!name)
+    return { action: 'help', problem: `Name the organisation after the slug, e.g. ${example}.` };
+  return { action: 'assign', slug: slug.toLowerCase(), orgName: name };
 }

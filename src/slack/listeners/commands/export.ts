@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ExportFormat } from '../../../domain/decision-record-format.js';
 import { engagementLabel } from '../../../domain/engagement.js';
 import { type ExportedLog, exportRecords } from '../../../services/decision-log-service.js';
+import { recordSlackError } from '../../../services/slack-error-service.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseExportArgs } from '../../inputs/decision-log.js';
 import { slackErrorCode } from '../../slack-error-reporter.js';
@@ -52,12 +53,13 @@ export const exportLog: Subcommand = {
   ...COMMAND_HELP.export,
   async run(ctx) {
     const { slug, format } = parseExportArgs(ctx.args);
+    // Who may export, and which chain, is settled before anything is promised.
+    const engagementId = await chainFor(ctx, slug, 'export_log');
     const what = slug ? `the decision record of ${chainName(slug)}` : 'the decision record';
     await ctx.ack({
       response_type: 'ephemeral',
       text: `Preparing ${what} as ${FORMAT_NAME[format]}… I'll send it to you in a direct message.`,
     });
-    const engagementId = await chainFor(ctx, slug, 'export_log');
     const file = await exportRecords(ctx.deps.services.deps, {
       teamId: ctx.teamId,
       userId: ctx.userId,
@@ -76,6 +78,15 @@ export const exportLog: Subcommand = {
     } catch (error) {
       const code = slackErrorCode(error);
       ctx.deps.logger.warn({ slackError: code, where: '/amos export' }, 'export upload failed');
+      await recordSlackError(ctx.deps.services.deps, {
+        teamId: ctx.teamId,
+        userId: ctx.userId,
+        engagementId,
+        method: 'files.uploadV2',
+        error: code,
+        attempted: `send ${file.filename} to <@${ctx.userId}>`,
+        details: { filename: file.filename },
+      }).catch((e) => ctx.deps.logger.error({ err: String(e) }, 'could not record a slack.error'));
       await ctx.respond({
         response_type: 'ephemeral',
         text: `I couldn't send you the file: Slack answered \`${code}\`. ${uploadAdvice(code)}`,

@@ -1,9 +1,11 @@
+import { assignPartnerOrg } from '../../../services/engagement-service.js';
 import {
   addPartnerMembers,
   createPartnerOrg,
   listPartners,
   removePartnerMembers,
 } from '../../../services/partner-service.js';
+import { partnerAssignedMessage } from '../../blocks/partner-assign.js';
 import {
   membershipMessage,
   partnerCreatedMessage,
@@ -14,7 +16,10 @@ import { COMMAND_HELP } from '../../command-help.js';
 import { parsePartnerCommand } from '../../inputs/partners.js';
 import type { Subcommand } from './subcommand.js';
 
-/** `/amos partner create|add|remove` (admins) and `/amos partner list` (anyone with a role). */
+/**
+ * `/amos partner create|add|remove` (admins), `/amos partner assign` (the engagement's operator,
+ * executives, admins) and `/amos partner list` (anyone with a role).
+ */
 export const partner: Subcommand = {
   ...COMMAND_HELP.partner,
   async run({ args, ack, respond, deps, teamId, userId }) {
@@ -34,6 +39,12 @@ export const partner: Subcommand = {
       case 'create': {
         const org = await createPartnerOrg(services, teamId, userId, parsed.name);
         await respond({ response_type: 'ephemeral', ...partnerCreatedMessage(org) });
+        return;
+      }
+      case 'assign': {
+        const { slug, orgName } = parsed;
+        const assignment = await assignPartnerOrg(services, { teamId, userId, slug, orgName });
+        await respond({ response_type: 'ephemeral', ...partnerAssignedMessage(assignment) });
         return;
       }
       case 'add':
