@@ -19,14 +19,17 @@ Commands:
 ${DECISION_LOG_USAGE}
   help                  show this text`;
 
-/** Waits for SIGINT/SIGTERM, then stops the app once; a second signal forces exit. */
-function stopOnSignal(app: RunningApp): void {
+/**
+ * Stops the app once on SIGINT/SIGTERM (a second signal forces exit). Installed before the
+ * app starts: a signal that arrives while it is still starting (embedded PostgreSQL, the
+ * migrations) stops it as soon as it is up, so no database server is left behind.
+ */
+function stopOnSignal(): (app: { stop(): Promise<void> }) => void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    process.stderr.write(`\n${signal} received: shutting down\n`);
-    app.stop().then(
+  let running: { stop(): Promise<void> } | undefined;
+  const shutdown = () => {
+    if (!running) return;
+    running.stop().then(
       () => process.exit(0),
       (error) => {
         process.stderr.write(`shutdown failed: ${String(error)}\n`);
@@ -34,8 +37,18 @@ function stopOnSignal(app: RunningApp): void {
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`\n${signal} received: shutting down\n`);
+    shutdown();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return (app) => {
+    running = app;
+    if (stopping) shutdown();
+  };
 }
 
 async function migrate(): Promise<void> {
@@ -80,15 +93,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start': {
-        const app = await startApp();
-        stopOnSignal(app);
+        const started = stopOnSignal();
+        started(await startApp());
         return -1;
       }
       case 'local': {
+        const started = stopOnSignal();
         const sandbox = await startLocalSandbox();
         const app = await startApp({ env: { ...process.env, ...sandbox.env } });
         process.stdout.write(localBanner(app, sandbox.env));
-        stopOnSignal({ ...app, stop: () => app.stop().then(sandbox.stop) });
+        started({ stop: () => app.stop().then(sandbox.stop) });
         return -1;
       }
       case 'migrate':

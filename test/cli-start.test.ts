@@ -81,4 +81,27 @@ describe('npx amos start with no DATABASE_URL', () => {
     expect(second.output()).not.toContain('"msg":"migrated"');
     expect(await stop(second.child)).toBe(0);
   }, 240_000);
+
+  it('stops cleanly when told to stop while it is still starting, leaving no database server behind', async () => {
+    const port = await freePort();
+    const early = start(port);
+    // Signal as soon as the embedded server is being started, before the app listens.
+    const until = Date.now() + 90_000;
+    while (!early.output().includes('starting embedded PostgreSQL') && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(await stop(early.child)).toBe(0);
+    expect(early.output()).toContain('SIGTERM received');
+    const { execFileSync } = await import('node:child_process');
+    const left = (() => {
+      try {
+        return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}`])
+          .toString()
+          .trim();
+      } catch {
+        return '';
+      }
+    })();
+    expect(left).toBe('');
+  }, 240_000);
 });

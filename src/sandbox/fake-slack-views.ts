@@ -54,10 +54,19 @@ function checkHash(ctx: MethodContext, record: FakeView | undefined): void {
   if (hash && record && hash !== record.view.hash) refuse('hash_conflict');
 }
 
+/** How long Slack accepts a trigger_id for opening a modal. */
+export const TRIGGER_LIFETIME_MS = 3_000;
+
 const openModal =
   (via: 'views.open' | 'views.push'): Handler =>
   (ctx) => {
-    if (!str(ctx.args, 'trigger_id')) refuse('invalid_arguments', withMessages(['no trigger_id']));
+    const trigger = str(ctx.args, 'trigger_id');
+    if (!trigger) refuse('invalid_arguments', withMessages(['no trigger_id']));
+    // Slack's trigger ids live 3 seconds. Ids that start with their creation time in
+    // milliseconds (as the test driver makes them) are held to that, as Slack would.
+    const issuedAt = /^(\d{13})\./.exec(trigger)?.[1];
+    if (issuedAt && Date.now() - Number(issuedAt) > TRIGGER_LIFETIME_MS)
+      refuse('expired_trigger_id');
     const record: FakeView = {
       teamId: ctx.team.id,
       via,

@@ -253,6 +253,11 @@ export class FakeSlack {
 
   /** Closes the server and every open connection, idle keep-alive ones included. */
   async stop(): Promise<void> {
+    for (const entry of this.pauses) {
+      clearTimeout(entry.timer);
+      entry.resolve();
+    }
+    this.pauses.clear();
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -300,7 +305,28 @@ export class FakeSlack {
       status: answer.status,
       response,
     });
+    if (this.latencyMs > 0) await this.pause(this.latencyMs);
     send(res, answer.status, response, answer.headers);
+  }
+
+  /**
+   * Every Web API answer is held back this long after the call is recorded (a slow Slack),
+   * so tests can show that acks and modals never wait on the Web API.
+   */
+  latencyMs = 0;
+  private readonly pauses = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.pauses.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.pauses.add(entry);
+    });
   }
 
   private answer(method: string, args: Args, token?: string, team?: FakeTeam): Answer {

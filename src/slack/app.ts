@@ -100,6 +100,7 @@ export function createSlackApp(deps: {
   const customRoutes = healthRoutes(services);
   let receiver: Receiver;
   let authorize: Authorize<boolean> | undefined;
+  let warmUp: (() => Promise<void>) | undefined;
   if (slack.kind === 'oauth') {
     if (!deps.installationStore) throw new Error('OAuth mode needs an installation store');
     receiver = new HTTPReceiver({
@@ -121,11 +122,13 @@ export function createSlackApp(deps: {
       },
     });
   } else {
-    authorize = singleWorkspaceAuthorize({
+    const single = singleWorkspaceAuthorize({
       botToken: slack.botToken,
       clientOptions,
       workspaces: services.workspaces,
     });
+    authorize = single.authorize;
+    warmUp = single.warmUp;
     receiver =
       slack.kind === 'socket'
         ? new SocketModeReceiver({
@@ -166,6 +169,15 @@ export function createSlackApp(deps: {
       const started = await app.start(config.port);
       if (started && typeof (started as Server).address === 'function')
         httpServer = started as Server;
+      // Learn the bot's identity now, not on the first request (whose ack it would delay).
+      // A failure is logged and retried on the first request: an unreachable Slack never
+      // blocks the app from starting.
+      void warmUp?.().catch((error: unknown) =>
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'auth.test failed at start; will retry on the first request',
+        ),
+      );
     },
     async stop() {
       await app.stop();

@@ -12,13 +12,14 @@ interface BotIdentity {
 /**
  * Authorization for a single-workspace install (SLACK_BOT_TOKEN). `auth.test` runs once per
  * process, not per request (Bolt's own fallback calls it on every request when token
- * verification is off), and the workspace row is created on first use.
+ * verification is off), and the workspace row is created on first use. `warmUp` starts it
+ * at boot, so the first request does not wait on Slack (a slow answer would cost its ack).
  */
 export function singleWorkspaceAuthorize(options: {
   botToken: string;
   clientOptions: WebClientOptions;
   workspaces: WorkspaceService;
-}): Authorize<boolean> {
+}): { authorize: Authorize<boolean>; warmUp(): Promise<void> } {
   let identity: Promise<BotIdentity> | undefined;
   const lookup = async (): Promise<BotIdentity> => {
     const client = new WebClient(options.botToken, options.clientOptions);
@@ -35,14 +36,17 @@ export function singleWorkspaceAuthorize(options: {
     await options.workspaces.ensureWorkspace(found);
     return found;
   };
-  return async (source): Promise<AuthorizeResult> => {
+  const resolve = (): Promise<BotIdentity> => {
     if (!identity) {
       identity = lookup();
       identity.catch(() => {
         identity = undefined;
       });
     }
-    const bot = await identity;
+    return identity;
+  };
+  const authorize: Authorize<boolean> = async (source): Promise<AuthorizeResult> => {
+    const bot = await resolve();
     if (source.teamId && source.teamId !== bot.teamId) {
       throw new Error(
         `request from workspace ${source.teamId}, but the bot token is for ${bot.teamId}`,
@@ -55,4 +59,5 @@ export function singleWorkspaceAuthorize(options: {
       teamId: bot.teamId,
     };
   };
+  return { authorize, warmUp: async () => void (await resolve()) };
 }
