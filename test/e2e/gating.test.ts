@@ -232,10 +232,13 @@ describe('AMOS_GATING_MODE=warn', () => {
     expect(ephemeral.args).toMatchObject({ channel: channelId, user: partner });
     expect(String(ephemeral.args.text)).toContain('not open to you yet');
     const notice = await warn.fake.waitFor(
-      (c) => c.method === 'chat.postMessage' && c.args.channel === channelId,
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'U0OPER',
     );
-    expect(String(notice.args.text)).toContain('<@U0OPER>');
     expect(String(notice.args.text)).toContain(`<@${partner}>`);
+    // Nothing about the partner is posted in the channel they can read.
+    expect(
+      warn.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === channelId),
+    ).toEqual([]);
     expect(warn.fake.callsTo('conversations.kick')).toEqual([]);
     expect(warn.fake.channel(TEAM.id, channelId)?.members).toContain(partner);
     await eventually(async () => {

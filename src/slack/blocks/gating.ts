@@ -18,12 +18,12 @@ export function partnerWarnedNotice(slug: string, reason: string): string {
 
 /** Channel notice for the operator when a partner joined in warn mode. */
 export function operatorWarnNotice(
-  operatorId: string,
+  channelId: string,
   userId: string,
   slug: string,
   reason: string,
 ): string {
-  return `:warning: <@${operatorId}>: partner <@${userId}> joined this channel although it is gated. ${reason} AMOS is in *warn* mode, so they were not removed: remove them by hand if they should not be here yet. It is recorded in ${engagementLabel(slug)}’s decision record.`;
+  return `:warning: Partner <@${userId}> joined <#${channelId}>, the partner channel of ${engagementLabel(slug)}, although it is gated. ${reason} AMOS is in *warn* mode, so they were not removed: remove them by hand if they should not be there yet. It is recorded in ${engagementLabel(slug)}’s decision record.`;
 }
 
 /** Ephemeral to a partner who posted in a gated partner channel. */

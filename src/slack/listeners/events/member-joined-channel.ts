@@ -135,17 +135,19 @@ async function warnPartner(client: WebClient, boundary: Boundary, userId: string
   } else {
     await done('warn');
   }
+  // The operator is told privately: a notice in the gated channel would be read by the
+  // partner it is about, and an operator outside the channel would never see it.
   const noticed = await attempt(() =>
     client.chat.postMessage({
-      channel,
-      text: operatorWarnNotice(operatorId, userId, slug, boundary.reason),
+      channel: operatorId,
+      text: operatorWarnNotice(channel, userId, slug, boundary.reason),
     }),
   );
   if (!noticed.ok) {
     failed.push({
       method: 'chat.postMessage',
       error: noticed.error,
-      attempted: `post a gating notice in <#${channel}>`,
+      attempted: `tell the operator <@${operatorId}> that partner <@${userId}> joined <#${channel}>`,
       manualFix: `Partner <@${userId}> joined <#${channel}> while it is gated: remove them by hand if they should not be there.`,
       channelId: channel,
       userId,
