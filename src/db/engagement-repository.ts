@@ -247,21 +247,6 @@ export async function listEngagements(
   return query.orderBy('created_at', 'desc').orderBy('slug').execute();
 }
 
-/** The partner organisations a user belongs to in this workspace. */
-export async function partnerOrgIdsOf(
-  db: Db | Trx,
-  teamId: string,
-  userId: string,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('partner_member')
-    .select('partner_org_id')
-    .where('team_id', '=', teamId)
-    .where('user_id', '=', userId)
-    .execute();
-  return rows.map((r) => r.partner_org_id);
-}
-
 /** An engagement of this workspace by id, or undefined (also for a malformed id). */
 export async function findEngagementById(db: Db | Trx, teamId: string, engagementId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(engagementId)) return undefined;

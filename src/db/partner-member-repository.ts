@@ -41,13 +41,7 @@ export async function isPartnerUser(
   userId: string,
 ): Promise<boolean> {
   const [member, role] = await Promise.all([
-    db
-      .selectFrom('partner_member')
-      .select('user_id')
-      .where('team_id', '=', teamId)
-      .where('user_id', '=', userId)
-      .limit(1)
-      .executeTakeFirst(),
+    isPartnerMember(db, teamId, userId),
     db
       .selectFrom('role_grant')
       .select('user_id')
@@ -56,5 +50,36 @@ export async function isPartnerUser(
       .where('role', '=', 'partner')
       .executeTakeFirst(),
   ]);
-  return member !== undefined || role !== undefined;
+  return member || role !== undefined;
+}
+
+/** True when the user belongs to any partner organisation of the workspace. */
+export async function isPartnerMember(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('partner_member')
+    .select('user_id')
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The partner organisations a user belongs to in this workspace. */
+export async function partnerOrgIdsOf(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('partner_member')
+    .select('partner_org_id')
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.partner_org_id);
 }

@@ -17,22 +17,6 @@ export async function grantedRoles(
   return rows.map((r) => r.role);
 }
 
-/** True when the user belongs to any partner organisation of the workspace. */
-export async function isPartnerMember(
-  db: Db | Trx,
-  teamId: string,
-  userId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('partner_member')
-    .select('user_id')
-    .where('team_id', '=', teamId)
-    .where('user_id', '=', userId)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Users holding the admin role in the workspace (granted), for "ask an admin" messages. */
 export async function adminIds(db: Db | Trx, teamId: string): Promise<string[]> {
   const rows = await db

@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../db/database.js';
+import { isPartnerMember } from '../db/partner-member-repository.js';
 import { listPartnerOrgs } from '../db/partner-repository.js';
-import { adminIds, grantedRoles, isPartnerMember } from '../db/role-repository.js';
+import { adminIds, grantedRoles } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import {
   type PartnerStanding,

@@ -4,9 +4,8 @@ import {
   findEngagementByChannel,
   listEngagements,
   loadEngagementFacts,
-  partnerOrgIdsOf,
 } from '../db/engagement-repository.js';
-import { listPartnerMemberIds } from '../db/partner-member-repository.js';
+import { listPartnerMemberIds, partnerOrgIdsOf } from '../db/partner-member-repository.js';
 import type { EngagementFacts, Stage } from '../domain/engagement.js';
 import { describeNextStep, type NextStep } from '../domain/lifecycle.js';
 import type { Actor } from '../domain/roles.js';
