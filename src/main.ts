@@ -15,6 +15,8 @@ export interface RunningApp {
   readonly db: Db;
   /** The bound HTTP port (useful with PORT=0). */
   readonly port: number;
+  /** Resolves once no Slack request is being processed (bounded, 10 s by default). */
+  idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startApp(
       config,
       db,
       port,
+      idle: (timeoutMs) => slack.idle(timeoutMs),
       async stop() {
         await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'slack stop failed'));
         await db.destroy();

@@ -16,6 +16,7 @@ import type { Services } from '../services/index.js';
 import { singleWorkspaceAuthorize } from './authorize.js';
 import type { SlackDeps } from './context.js';
 import { unexpectedFailure } from './errors.js';
+import { trackInFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
 /**
@@ -50,6 +51,8 @@ export interface SlackApp {
   readonly app: App;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves once no request is being processed (bounded): for draining and for tests. */
+  idle(timeoutMs?: number): Promise<void>;
   /** The HTTP server (for tests that listen on port 0). */
   server(): Server | undefined;
 }
@@ -152,6 +155,7 @@ export function createSlackApp(deps: {
     convoStore: false,
     ...(authorize ? { authorize } : {}),
   });
+  const inFlight = trackInFlight(app);
   const slackDeps: SlackDeps = { services, config, logger };
   registerListeners(app, slackDeps);
   app.error(async (error) => {
@@ -181,7 +185,10 @@ export function createSlackApp(deps: {
     },
     async stop() {
       await app.stop();
+      // Listeners run on after their ack; let them finish before the database closes.
+      await inFlight.idle(10_000);
     },
+    idle: (timeoutMs) => inFlight.idle(timeoutMs),
     server: () => httpServer,
   };
 }

@@ -31,7 +31,8 @@ beforeEach(() => {
   h.fake.reset();
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+/** Waits until the app has finished every request, so "nothing happened" can be asserted. */
+const settle = () => h.app.idle();
 
 interface Dx {
   priorities: string;

@@ -84,8 +84,8 @@ function values(overrides: Partial<Form> = {}) {
   };
 }
 
-/** Gives a wrongly opened modal time to arrive, so "no views.open" can fail. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+/** Waits until the app has finished every request, so "nothing happened" can be asserted. */
+const settle = () => h.app.idle();
 
 const submit = (overrides: Partial<Form> = {}, userId = 'U0OPER') =>
   h.driver.viewSubmission(userId, {

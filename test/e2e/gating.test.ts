@@ -40,7 +40,10 @@ async function join(on: Harness, channelId: string, userId: string, eventId?: st
 }
 
 /** Lets the app finish work it does after acking an event. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+/** Waits until both apps have finished every request, so "nothing happened" can be asserted. */
+const settle = async () => {
+  await Promise.all([h.app.idle(), warn.app.idle()]);
+};
 
 describe('a partner joining the gated partner channel (enforce, the default)', () => {
   it('is removed, told why, and the join and then the removal are boundary events', async () => {

@@ -37,14 +37,8 @@ const [ERIN, FRANK] = EXECS;
 const updatesOf = (channel: string, ts: string) =>
   h.fake.callsTo('chat.update').filter((c) => c.args.channel === channel && c.args.ts === ts);
 
-/** Resolves once Slack has received no call for 150 ms (the follow-ups of a vote are done). */
-async function quiet(): Promise<void> {
-  let seen = -1;
-  while (h.fake.calls.length !== seen) {
-    seen = h.fake.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+/** Resolves once the app has finished every request (the follow-ups of a vote are done). */
+const quiet = () => h.app.idle();
 
 const homesPublished = () => h.fake.callsTo('views.publish').map((c) => c.args.user_id);
 
