@@ -148,39 +148,42 @@ export async function findApprovalRequestsByRef(
   return query.orderBy('engagement.slug').execute();
 }
 
+/** The most recent request on a subject of an engagement, optionally only with `status`. */
+function latestApprovalQuery(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+  subject: string,
+  status?: ApprovalRequestRow['status'],
+) {
+  let query = db
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('subject', '=', subject);
+  if (status) query = query.where('status', '=', status);
+  return query.orderBy('requested_at', 'desc').executeTakeFirst();
+}
+
 /** The pending request on a subject of an engagement, if any (at most one by rule). */
-export async function findPendingApproval(
+export function findPendingApproval(
   db: Db | Trx,
   teamId: string,
   engagementId: string,
   subject: string,
 ): Promise<ApprovalRequestRow | undefined> {
-  return db
-    .selectFrom('approval_request')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('engagement_id', '=', engagementId)
-    .where('subject', '=', subject)
-    .where('status', '=', 'pending')
-    .orderBy('requested_at', 'desc')
-    .executeTakeFirst();
+  return latestApprovalQuery(db, teamId, engagementId, subject, 'pending');
 }
 
 /** The most recent request on a subject of an engagement, whatever its status. */
-export async function findLatestApproval(
+export function findLatestApproval(
   db: Db | Trx,
   teamId: string,
   engagementId: string,
   subject: string,
 ): Promise<ApprovalRequestRow | undefined> {
-  return db
-    .selectFrom('approval_request')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('engagement_id', '=', engagementId)
-    .where('subject', '=', subject)
-    .orderBy('requested_at', 'desc')
-    .executeTakeFirst();
+  return latestApprovalQuery(db, teamId, engagementId, subject);
 }
 
 /** Every pending request of the workspace, oldest first, with its engagement's slug and name. */
