@@ -69,6 +69,14 @@ export interface Harness {
  */
 export const ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef0123456789';
 
+/** Follow-up jobs in tests: short retries and polling, App Home not debounced. */
+export const TEST_JOB_SETTINGS = {
+  AMOS_JOB_POLL: '500ms',
+  AMOS_JOB_RETRY_DELAY: '100ms',
+  AMOS_HOME_DEBOUNCE: '1ms',
+  AMOS_SLACK_TIMEOUT: '3s',
+};
+
 export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
@@ -109,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...slackEnv,
       DATABASE_URL: databaseUrl,
       PORT: '0',
+      ...TEST_JOB_SETTINGS,
       ...options.env,
     },
     logger: createLogger('error'),

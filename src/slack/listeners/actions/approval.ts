@@ -41,7 +41,7 @@ export async function settleClick(
   reply: (body: Record<string, unknown>) => Promise<unknown>,
 ): Promise<void> {
   const services = deps.services.deps;
-  const view = await afterDecision(client, services, deps.logger, origin.teamId, outcome);
+  const view = await afterDecision(services, origin.teamId, outcome);
   const text = voteReply(outcome, view, origin.userId);
   if (isStoredCopy(view, origin.channelId, origin.messageTs)) {
     // The copy itself now shows the vote; only a vote that changed nothing needs a word.

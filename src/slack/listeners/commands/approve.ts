@@ -38,7 +38,7 @@ export const approve: Subcommand = {
       decision: 'approve',
       note: parsed.note,
     });
-    const view = await afterDecision(client, services, deps.logger, teamId, outcome);
+    const view = await afterDecision(services, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },
 };

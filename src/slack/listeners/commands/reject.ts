@@ -45,7 +45,7 @@ export const reject: Subcommand = {
       });
       return;
     }
-    const view = await afterDecision(client, services, deps.logger, teamId, outcome);
+    const view = await afterDecision(services, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },
 };

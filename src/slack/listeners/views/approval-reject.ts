@@ -1,7 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { loadApprovalView } from '../../../services/approval-view-service.js';
-import { afterDecision } from '../../approval-notifier.js';
 import { noticeModal, voteReply } from '../../blocks/approval-replies.js';
 import type { SlackDeps } from '../../context.js';
 import { unexpectedFailure } from '../../errors.js';
@@ -59,7 +58,6 @@ export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
         response_action: 'update',
         view: noticeModal(`${outcome.ref} not changed`, voteReply(outcome, current, userId)),
       });
-      await afterDecision(client, deps.services.deps, deps.logger, teamId, outcome);
       return;
     }
     await ack();
