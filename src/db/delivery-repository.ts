@@ -96,6 +96,28 @@ export async function releaseDelivery(db: Db, teamId: string, key: string): Prom
     .execute();
 }
 
+/**
+ * This attempt is over without knowing whether Slack posted (a timeout, a 5xx): the next one
+ * searches for the message first; the lease is cut to `graceMs` so it need not wait it out.
+ */
+export async function endAttempt(
+  db: Db,
+  teamId: string,
+  key: string,
+  graceMs: number,
+): Promise<void> {
+  await db
+    .updateTable('slack_delivery')
+    .set({
+      lease_until: sql`now() + ${`${graceMs} milliseconds`}::interval`,
+      updated_at: sql`now()`,
+    })
+    .where('team_id', '=', teamId)
+    .where('key', '=', key)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
 /** The delivery was given up (recorded as `slack.error`); no later attempt tries again. */
 export async function markUndeliverable(db: Db | Trx, teamId: string, key: string): Promise<void> {
   await db

@@ -1,11 +1,19 @@
 import type { WebClient } from '@slack/web-api';
-import { claimDelivery, markDelivered, releaseDelivery } from '../db/delivery-repository.js';
+import {
+  claimDelivery,
+  endAttempt,
+  markDelivered,
+  releaseDelivery,
+} from '../db/delivery-repository.js';
 import type { Rendered } from '../slack/blocks/text.js';
 import type { JobContext } from './job.js';
 import { certainlyNotDone, RunAgainLater, SlackCallFailed } from './slack-failure.js';
 
 /** The Slack message metadata event type every delivered message carries, with its key. */
 export const DELIVERY_EVENT_TYPE = 'amos_delivery';
+
+/** After an uncertain attempt, how long before the next may search for its message. */
+const LATE_LANDING_GRACE_MS = 1_000;
 
 export interface Delivered {
   readonly channelId: string | null;
@@ -66,6 +74,9 @@ export async function deliverMessage(
   } catch (error) {
     if (error instanceof SlackCallFailed && certainlyNotDone(error.failure)) {
       await releaseDelivery(db, teamId, spec.key);
+    } else {
+      // Our call is over (the client gave up); Slack may still land it a moment later.
+      await endAttempt(db, teamId, spec.key, LATE_LANDING_GRACE_MS);
     }
     throw error;
   }

@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import { loadApprovalView, rememberApprovalCopy } from '../services/approval-view-service.js';
+import {
+  type ApprovalView,
+  loadApprovalView,
+  rememberApprovalCopy,
+} from '../services/approval-view-service.js';
 import { JOB } from '../services/follow-up.js';
 import { approvalMessage } from '../slack/blocks/approval.js';
 import { deliverMessage } from './deliver.js';
 import { defineJob } from './job.js';
-import { renderedState, UPDATE_APPROVAL_COPIES } from './update-approval-copies.js';
+import { UPDATE_APPROVAL_COPIES } from './update-approval-copies.js';
 
 export const SEND_APPROVAL_REQUEST = JOB.sendApprovalRequest;
 
@@ -14,6 +18,9 @@ export const SEND_APPROVAL_REQUEST = JOB.sendApprovalRequest;
  * request moved while the DM was on its way, a refresh of the copies is enqueued so this copy
  * shows the latest state too.
  */
+/** What this DM showed that a vote can move (other copies being added does not matter here). */
+const shown = (view: ApprovalView) => `${view.status}|${view.votes.length}`;
+
 export const sendApprovalRequest = defineJob({
   name: SEND_APPROVAL_REQUEST,
   kind: 'once',
@@ -36,7 +43,7 @@ export const sendApprovalRequest = defineJob({
       recipientId: p.userId,
     });
     const now = await loadApprovalView(ctx.deps, p.teamId, p.approvalRequestId);
-    if (now && (!delivered.postedNow || renderedState(now) !== renderedState(view))) {
+    if (now && (!delivered.postedNow || shown(now) !== shown(view))) {
       await ctx.enqueue(
         UPDATE_APPROVAL_COPIES,
         { teamId: p.teamId, approvalRequestId: p.approvalRequestId, homes: false },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ApprovalView, loadApprovalView } from '../services/approval-view-service.js';
+import { loadApprovalView } from '../services/approval-view-service.js';
 import { JOB } from '../services/follow-up.js';
 import { approvalHomeAudience } from '../services/home-service.js';
 import { approvalMessage } from '../slack/blocks/approval.js';
@@ -8,10 +8,6 @@ import { PUBLISH_HOME } from './publish-home.js';
 import { SlackCallFailed } from './slack-failure.js';
 
 export const UPDATE_APPROVAL_COPIES = JOB.updateApprovalCopies;
-
-/** What a copy shows that a later change can move. */
-export const renderedState = (view: ApprovalView) =>
-  `${view.status}|${view.votes.length}|${view.copies.length}`;
 
 /**
  * Re-renders every stored copy of an approval request in place from the latest committed state

@@ -3,7 +3,7 @@ import type { Db } from '../../src/db/database.js';
 import { createDb } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
-import { type RunningApp, startApp } from '../../src/main.js';
+import { type AppRole, type RunningApp, startApp } from '../../src/main.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
 import { createInstallationStore } from '../../src/services/installation-service.js';
 import { createTokenCipher } from '../../src/services/token-cipher.js';
@@ -87,6 +87,17 @@ export interface HarnessOptions {
    * stored encrypted, as the install flow would) instead of the single-token install.
    */
   oauthTeams?: (typeof TEAM & { installedBy: string })[];
+  /** A fake Slack already running (shared by several app instances); one is started otherwise. */
+  fake?: FakeSlack;
+  /** What the app runs: both sides (default), only HTTP, or only job workers. */
+  role?: AppRole;
+}
+
+/** A fake Slack with the test workspace, for several app instances (or processes) to share. */
+export async function startSharedFakeSlack(): Promise<FakeSlack> {
+  const fake = await startFakeSlack();
+  fake.addTeam(TEAM);
+  return fake;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -94,7 +105,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ? undefined
     : (options.database ?? (await createTestDatabase()));
   const databaseUrl = options.databaseUrl ?? database?.url;
-  const fake = await startFakeSlack();
+  const ownFake = !options.fake;
+  const fake = options.fake ?? (await startFakeSlack());
   let slackEnv: Record<string, string> = { SLACK_BOT_TOKEN: TEAM.botToken };
   if (options.oauthTeams) {
     slackEnv = {
@@ -108,7 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await installWorkspace(databaseUrl!, team);
     }
   } else {
-    fake.addTeam(TEAM);
+    if (ownFake) fake.addTeam(TEAM);
   }
   const app = await startApp({
     env: {
@@ -120,8 +132,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...TEST_JOB_SETTINGS,
       ...options.env,
     },
-    logger: createLogger('error'),
+    logger: createLogger((process.env.AMOS_TEST_LOG as 'error' | undefined) ?? 'error'),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.role ? { role: options.role } : {}),
   });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const driver = new SlackDriver({
@@ -138,7 +151,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl,
     async stop() {
       await app.stop();
-      await fake.stop();
+      if (ownFake) await fake.stop();
       await database?.drop();
     },
   };
