@@ -50,7 +50,7 @@ export async function deliverMessage(
     case 'busy':
       throw new RunAgainLater(Math.ceil(claim.retryInMs / 1000), 'another attempt holds it');
     case 'uncertain': {
-      const found = await findEarlierMessage(ctx, spec, claim.since);
+      const found = await findEarlierMessage(ctx, spec);
       if (found) {
         await markDelivered(db, teamId, spec.key, found);
         return { ...found, postedNow: false };
@@ -88,21 +88,20 @@ export function deliveryLeaseMs(ctx: Pick<JobContext, 'config'>): number {
 }
 
 /**
- * The message an earlier attempt posted, found by its metadata key in the conversation's
- * history since the delivery was first claimed. A history Slack will not show (a missing
+ * The message an earlier attempt posted, found by its metadata key among the conversation's
+ * latest 200 messages (the earlier attempt was moments ago; a DM or a partner channel does not
+ * get 200 messages in that time). A history Slack will not show (a missing
  * scope) is treated as "not found": the message is posted, at the risk of a duplicate.
  */
 async function findEarlierMessage(
   ctx: JobContext,
   spec: { readonly key: string; readonly channel: string },
-  since: Date,
 ): Promise<{ channelId: string; ts: string } | undefined> {
   try {
     const channelId = await conversationOf(ctx, ctx.client, spec.channel);
     const history = await ctx.call('conversations.history', () =>
       ctx.client.conversations.history({
         channel: channelId,
-        oldest: String(Math.floor(since.getTime() / 1000) - 60),
         include_all_metadata: true,
         limit: 200,
       }),
