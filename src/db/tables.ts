@@ -26,6 +26,12 @@ export interface SlackEventReceiptTable {
   received_at: CreatedAt;
 }
 
+export interface RequestReceiptTable {
+  request_key: string;
+  team_id: string;
+  received_at: CreatedAt;
+}
+
 export type RoleName = 'admin' | 'executive' | 'operator' | 'partner';
 type Uuid = ColumnType<string, string | undefined, never>;
 type Json<T> = ColumnType<T, string, string>;
@@ -200,6 +206,7 @@ export interface DecisionRecordTable {
 export interface Database {
   workspace: WorkspaceTable;
   slack_event_receipt: SlackEventReceiptTable;
+  request_receipt: RequestReceiptTable;
   role_grant: RoleGrantTable;
   partner_org: PartnerOrgTable;
   partner_member: PartnerMemberTable;

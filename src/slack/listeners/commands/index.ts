@@ -3,6 +3,7 @@ import { helpMessage } from '../../blocks/help.js';
 import type { SlackDeps } from '../../context.js';
 import { COMMAND } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
+import { requestDeps } from '../../request-identity.js';
 import { activate } from './activate.js';
 import { approve } from './approve.js';
 import { diagnostic } from './diagnostic.js';
@@ -46,9 +47,11 @@ export function parseCommandText(text: string): { name: string; args: string } {
   return { name: trimmed.slice(0, space).toLowerCase(), args: trimmed.slice(space).trim() };
 }
 
-export function registerCommands(app: App, deps: SlackDeps, subcommands = SUBCOMMANDS): void {
+export function registerCommands(app: App, appDeps: SlackDeps, subcommands = SUBCOMMANDS): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
-  app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
+  app.command(COMMAND, async ({ command, ack, respond, client, context, body }) => {
+    // This request's deps: a change it makes stores its identity, so a replay changes nothing.
+    const deps = requestDeps(appDeps, { context, body });
     const { name, args } = parseCommandText(command.text);
     const subcommand = byName.get(name);
     if (!subcommand) {
