@@ -9,7 +9,8 @@ export const REQUEST_WINDOW_SECONDS = 5 * 60;
 /**
  * The largest request body accepted: 256 KB. Slack's own payloads are far smaller; the largest
  * the app's own modals produce (the `/amos new` submission with every field at its limit, the
- * view echoed back in full) measures about 35 KB (test/e2e/request-guards.test.ts prints it).
+ * view echoed back in full) measures 76,930 bytes (every text input filled to its limit with a character that URL-encodes
+ * to 6 bytes, 100 partner organisations in the menu; test/e2e/request-guards.test.ts measures it).
  * A larger body gets 413 from Bolt's HTTPReceiver while it is read, before any parsing.
  */
 export const BODY_LIMIT_BYTES = 256 * 1024;

@@ -10,9 +10,9 @@ const ALWAYS_ALLOWED = new Set(['help', 'status']);
 
 /**
  * Runs before every `/amos` subcommand: a partner user's command typed in a gated partner
- * channel is refused with the stage and what must happen next. The read and the
- * `boundary.partner_command` record both happen before the ack, each bounded by the database
- * timeouts (a failure to record is logged with a correlation id and does not change the reply). Returns true when it answered (the subcommand
+ * channel is refused with the stage and what must happen next. Only a read happens before the
+ * ack; `boundary.partner_command` is recorded after it (a failure to record is logged with a
+ * correlation id and does not change the reply). Returns true when it answered (the subcommand
  * must not run).
  */
 export async function refuseGatedPartnerCommand(
@@ -36,11 +36,11 @@ export async function refuseGatedPartnerCommand(
     return true;
   }
   if (!refusal) return false;
+  await ack({ response_type: 'ephemeral', text: partnerCommandRefusal(name, refusal.reason) });
   try {
     await recordPartnerCommand(deps.services.deps, { ...event, command: name, refusal });
   } catch (error) {
     unexpectedFailure(deps.logger, error, `/amos ${name} partner gate record`);
   }
-  await ack({ response_type: 'ephemeral', text: partnerCommandRefusal(name, refusal.reason) });
   return true;
 }
