@@ -69,7 +69,9 @@ export function notFound(message: string): never {
 /**
  * Runs `work` in one database transaction with the acting user loaded: the change, its
  * decision records and its follow-up jobs commit together or not at all. Slack calls belong
- * after it returns.
+ * after it returns. When `deps.request` names the Slack request being answered, the request's
+ * first change stores its identity in the same transaction: a replayed request is refused
+ * ("Already handled") and rolls back.
  */
 export async function runChange<T>(
   deps: ServiceDeps,
