@@ -32,7 +32,10 @@ export async function openDatabase(
       { dataDir: config.dataDir },
       'DATABASE_URL is not set: starting embedded PostgreSQL',
     );
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      onNotice: (message) => logger.info({ dataDir: config.dataDir }, message),
+    });
     url = embedded.url;
   }
   const db = createDb(url, {
