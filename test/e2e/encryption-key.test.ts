@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartupRefusal } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -188,6 +189,29 @@ describe('rotating the encryption key with AMOS_ENCRYPTION_KEY_PREVIOUS', () => 
   it('afterwards the new key alone works', async () => {
     const app = await restart({ AMOS_ENCRYPTION_KEY: NEW_KEY });
     await bothWorkspacesWork(app);
+  });
+
+  it('says in the log when AMOS_ENCRYPTION_KEY_PREVIOUS is no longer needed', async () => {
+    await h?.stop();
+    h = undefined;
+    const lines: string[] = [];
+    const app = await startApp({
+      env: {
+        ...oauthEnv,
+        AMOS_ENCRYPTION_KEY: NEW_KEY,
+        AMOS_ENCRYPTION_KEY_PREVIOUS: OLD_KEY,
+        DATABASE_URL: database.url,
+        PORT: '0',
+      },
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+    });
+    await app.stop();
+    const said = lines.map((l) => JSON.parse(l) as { msg: string }).map((l) => l.msg);
+    expect(said).toContain(
+      'no installation is encrypted with AMOS_ENCRYPTION_KEY_PREVIOUS any more: it may be removed',
+    );
+    expect(lines.join('\n')).not.toContain(OLD_KEY);
+    expect(lines.join('\n')).not.toContain(NEW_KEY);
   });
 
   it('and the old key alone is refused', async () => {
