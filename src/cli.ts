@@ -4,7 +4,7 @@ import {
   exportCommand,
   verifyLogCommand,
 } from './cli/decision-log-commands.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, StartupRefusal } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { openDatabase, type RunningApp, startApp } from './main.js';
@@ -129,6 +129,10 @@ export async function main(argv: string[]): Promise<number> {
           .map((p) => `  - ${p}`)
           .join('\n')}\n`,
       );
+      return 1;
+    }
+    if (error instanceof StartupRefusal) {
+      process.stderr.write(`AMOS cannot start: ${error.message}\n`);
       return 1;
     }
     process.stderr.write(

@@ -13,6 +13,8 @@ export interface WorkspaceTable {
   installed_by: string | null;
   /** AES-256-GCM ciphertext of the OAuth installation JSON (OAuth installs only). */
   installation_encrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  /** keyFingerprint of the AMOS_ENCRYPTION_KEY that encrypted the installation. */
+  installation_key_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   uninstalled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   installed_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
