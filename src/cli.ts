@@ -7,7 +7,7 @@ import {
 import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { openDatabase, type RunningApp, startApp } from './main.js';
+import { openDatabase, startApp } from './main.js';
 import { sandboxCommand } from './sandbox/sandbox-command.js';
 
 const USAGE = `Usage: amos <command>
@@ -18,6 +18,9 @@ Commands:
   sandbox [--demo]      the whole bot in a browser, no Slack needed (also: local)
 ${DECISION_LOG_USAGE}
   help                  show this text`;
+
+const SANDBOX_HINT =
+  'No Slack workspace? Try the whole bot in your browser instead: npm run sandbox (add -- --demo for sample engagements).';
 
 /**
  * Stops the app once on SIGINT/SIGTERM (a second signal forces exit). Installed before the
@@ -115,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
           .map((p) => `  - ${p}`)
           .join('\n')}\n`,
       );
+      if (command === 'start') process.stderr.write(`${SANDBOX_HINT}\n`);
       return 1;
     }
     process.stderr.write(

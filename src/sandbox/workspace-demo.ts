@@ -66,8 +66,13 @@ export async function seedBasics(t: SeedTarget): Promise<void> {
   }
   await until(
     async () =>
-      (await t.db.selectFrom('role_grant').select('user_id').where('team_id', '=', SANDBOX_TEAM.id).execute())
-        .length >= 3,
+      (
+        await t.db
+          .selectFrom('role_grant')
+          .select('user_id')
+          .where('team_id', '=', SANDBOX_TEAM.id)
+          .execute()
+      ).length >= 3,
     'the role grants',
   );
   await type(t, avery.id, `partner create ${DEMO_PARTNER_ORG}`);
@@ -76,15 +81,23 @@ export async function seedBasics(t: SeedTarget): Promise<void> {
   await type(t, avery.id, `partner add ${DEMO_PARTNER_ORG} <@${quinn.id}|${quinn.name}>`);
   await until(
     async () =>
-      (await t.db.selectFrom('partner_member').select('user_id').where('team_id', '=', SANDBOX_TEAM.id).execute())
-        .length >= 2,
+      (
+        await t.db
+          .selectFrom('partner_member')
+          .select('user_id')
+          .where('team_id', '=', SANDBOX_TEAM.id)
+          .execute()
+      ).length >= 2,
     'the partner members',
   );
   const fit: Values = {};
   for (const key of [...FIT_SIGNAL_KEYS, ...RED_FLAG_KEYS]) {
     const holds = (FIT_SIGNAL_KEYS as readonly string[]).includes(key);
     fit[FIT.holdsBlock(key)] = {
-      [FIT.holdsAction]: { type: 'radio_buttons', selected_option: { value: holds ? 'yes' : 'no' } },
+      [FIT.holdsAction]: {
+        type: 'radio_buttons',
+        selected_option: { value: holds ? 'yes' : 'no' },
+      },
     };
     fit[FIT.evidenceBlock(key)] = text(FIT.evidenceAction, holds ? `Reference call: ${key}` : null);
   }

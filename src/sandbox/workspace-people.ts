@@ -26,7 +26,13 @@ export interface SandboxPerson {
 
 export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
   { id: 'U0ADMIN', name: 'avery', realName: 'Avery Admin', role: 'admin', tz: 'America/New_York' },
-  { id: 'U0EXEC', name: 'erin', realName: 'Erin Executive', role: 'executive', tz: 'Europe/London' },
+  {
+    id: 'U0EXEC',
+    name: 'erin',
+    realName: 'Erin Executive',
+    role: 'executive',
+    tz: 'Europe/London',
+  },
   { id: 'U0EXEC2', name: 'evan', realName: 'Evan Executive', role: 'executive', tz: 'Asia/Tokyo' },
   {
     id: 'U0OPER',

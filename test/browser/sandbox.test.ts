@@ -48,7 +48,10 @@ async function be(person: { id: string; realName: string }) {
 }
 
 async function open(conversation: string) {
-  await page.getByRole('navigation').getByRole('button', { name: conversation, exact: true }).click();
+  await page
+    .getByRole('navigation')
+    .getByRole('button', { name: conversation, exact: true })
+    .click();
   await page.getByRole('heading', { name: conversation, exact: true }).waitFor();
 }
 
@@ -57,9 +60,10 @@ async function send(text: string) {
   const composer = page.getByLabel('Message', { exact: true });
   await composer.fill(text);
   await composer.press('Enter');
-  await page.waitForFunction(
-    () => (document.querySelector('input[aria-label="Message"]') as HTMLInputElement).value === '',
-  );
+  for (let i = 0; (await composer.inputValue()) !== ''; i += 1) {
+    if (i > 200) throw new Error(`the composer kept "${await composer.inputValue()}"`);
+    await page.waitForTimeout(25);
+  }
 }
 
 function modal(title: string): Locator {
@@ -160,7 +164,11 @@ describe('the sandbox in a browser', () => {
     await request.first().waitFor();
     const before = await page.locator('.messages article').count();
     await request.first().getByRole('button', { name: 'Approve' }).click();
-    await page.locator('.messages').getByText(/1 of 2/).first().waitFor();
+    await page
+      .locator('.messages')
+      .getByText(/1 of 2/)
+      .first()
+      .waitFor();
     expect(await page.locator('.messages article').count()).toBe(before);
     await shot('approval-dm-updated-in-place');
     await be(PERSON.evan);
@@ -190,7 +198,11 @@ describe('the sandbox in a browser', () => {
   it('shows App Home, published by the bot when the person opens it', async () => {
     await be(PERSON.oscar);
     await open('AMOS Home');
-    await page.locator('.home').getByText(/acme-q3|ACME-Q3|Acme Q3/).first().waitFor();
+    await page
+      .locator('.home')
+      .getByText(/acme-q3|ACME-Q3|Acme Q3/)
+      .first()
+      .waitFor();
     await shot('app-home');
   });
 
@@ -208,8 +220,14 @@ describe('the sandbox in a browser', () => {
     await page.getByRole('status').getByText('You were removed from #globex-partners').waitFor();
     expect(await page.getByRole('navigation').getByText('globex-partners').count()).toBe(0);
     await open('AMOS');
-    await page.locator('.messages').getByText(/You were removed from/).waitFor();
-    const channel = sandbox.fake.channel(SANDBOX_TEAM.id, (await engagement('globex'))!.partner_channel_id!);
+    await page
+      .locator('.messages')
+      .getByText(/You were removed from/)
+      .waitFor();
+    const channel = sandbox.fake.channel(
+      SANDBOX_TEAM.id,
+      (await engagement('globex'))!.partner_channel_id!,
+    );
     expect(channel?.members).not.toContain(PERSON.quinn.id);
   });
 });

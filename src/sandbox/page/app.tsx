@@ -60,11 +60,7 @@ export function App() {
           </label>
         </header>
         <nav class="sidebar" aria-label="Conversations">
-          <button
-            type="button"
-            class={open === HOME ? 'active' : ''}
-            onClick={() => setOpen(HOME)}
-          >
+          <button type="button" class={open === HOME ? 'active' : ''} onClick={() => setOpen(HOME)}>
             <Icon kind="home" /> AMOS Home
           </button>
           <h4>Channels</h4>
@@ -148,7 +144,6 @@ function ConversationPane({
 }) {
   const list = useRef<HTMLDivElement>(null);
   const count = conversation.messages.length;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when messages arrive
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [count]);

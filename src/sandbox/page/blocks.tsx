@@ -52,7 +52,15 @@ function elementProps(
   };
 }
 
-function BlockView({ block, index, handlers }: { block: Block; index: number; handlers: BlockHandlers }) {
+function BlockView({
+  block,
+  index,
+  handlers,
+}: {
+  block: Block;
+  index: number;
+  handlers: BlockHandlers;
+}) {
   const blockId = block.block_id ?? `block-${index}`;
   switch (block.type) {
     case 'header':
@@ -76,7 +84,6 @@ function BlockView({ block, index, handlers }: { block: Block; index: number; ha
             {Array.isArray(block.fields) ? (
               <div class="bk-fields">
                 {(block.fields as TextObject[]).map((f, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: fields have no ids
                   <div key={i} class="bk-field">
                     <Text text={f} />
                   </div>
@@ -97,10 +104,8 @@ function BlockView({ block, index, handlers }: { block: Block; index: number; ha
         <div class="bk-context">
           {((block.elements as Obj[]) ?? []).map((e, i) =>
             e.type === 'image' ? (
-              // biome-ignore lint/suspicious/noArrayIndexKey: context elements have no ids
               <ImageLink key={i} image={e} />
             ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: context elements have no ids
               <span key={i}>
                 <Text text={e as TextObject} />
               </span>
@@ -119,7 +124,8 @@ function BlockView({ block, index, handlers }: { block: Block; index: number; ha
     case 'image':
       return (
         <div class="bk-image">
-          {block.title ? <Text text={block.title as TextObject} /> : null} <ImageLink image={block} />
+          {block.title ? <Text text={block.title as TextObject} /> : null}{' '}
+          <ImageLink image={block} />
         </div>
       );
     case 'input': {
@@ -128,10 +134,10 @@ function BlockView({ block, index, handlers }: { block: Block; index: number; ha
       const error = handlers.errors?.[blockId];
       return (
         <div class={`bk-input-block${error ? ' has-error' : ''}`} data-block-id={blockId}>
-          <label class="bk-label">
+          <div class="bk-label">
             {label}
             {block.optional === true ? <span class="optional"> (optional)</span> : null}
-          </label>
+          </div>
           <ElementView
             {...elementProps(blockId, element, handlers, block.dispatch_action !== true, label)}
           />

@@ -120,7 +120,7 @@ export function ImageLink({ image }: { image: Obj }) {
   if (!/^https?:\/\//i.test(url)) return <span class="image-link">🖼 {alt}</span>;
   return (
     <a class="image-link" href={url} target="_blank" rel="noopener noreferrer">
-      🖼 {alt}
+      [image] {alt}
     </a>
   );
 }
@@ -129,7 +129,8 @@ function Button({ element, onChange }: ElementProps) {
   const [confirming, setConfirming] = useState(false);
   const confirm = element.confirm as Obj | undefined;
   const style = typeof element.style === 'string' ? element.style : 'default';
-  const url = typeof element.url === 'string' && /^https?:\/\//i.test(element.url) ? element.url : '';
+  const url =
+    typeof element.url === 'string' && /^https?:\/\//i.test(element.url) ? element.url : '';
   const click = () => {
     const fields: Obj = { type: 'button', text: element.text, value: element.value ?? '' };
     if (url) window.open(url, '_blank', 'noopener');
@@ -191,13 +192,18 @@ function Overflow({ element, onChange }: ElementProps) {
   const [open, setOpen] = useState(false);
   return (
     <span class="overflow">
-      <button type="button" class="bk-button" aria-label="More actions" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        class="bk-button"
+        aria-label="More actions"
+        onClick={() => setOpen(!open)}
+      >
         ⋯
       </button>
       {open ? (
-        <ul class="menu" role="menu">
+        <div class="menu" role="menu">
           {optionsOf(element).map((o) => (
-            <li key={o.value}>
+            <div key={o.value}>
               <button
                 type="button"
                 role="menuitem"
@@ -208,9 +214,9 @@ function Overflow({ element, onChange }: ElementProps) {
               >
                 <Text text={o.text} />
               </button>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       ) : null}
     </span>
   );
@@ -267,7 +273,12 @@ function StaticSelect({ element, value, onChange, inInput, label }: ElementProps
     onChange(next, !inInput || element.dispatch_action === true);
   };
   return (
-    <select class="bk-select" multiple={multi} aria-label={label ?? plain(element.placeholder)} onChange={change}>
+    <select
+      class="bk-select"
+      multiple={multi}
+      aria-label={label ?? plain(element.placeholder)}
+      onChange={change}
+    >
       {multi ? null : (
         <option value="" selected={selected[0] === ''}>
           {plain(element.placeholder) || 'Select an option'}
@@ -311,15 +322,25 @@ function DirectorySelect({ element, value, onChange, inInput, label }: ElementPr
     ? directory.people.filter((p) => !p.isBot).map((p) => ({ id: p.id, name: p.realName }))
     : directory.channels.map((c) => ({ id: c.id, name: `#${c.name}` }));
   const raw = value?.[field];
-  const selected = multi ? ((raw as string[] | undefined) ?? []) : [typeof raw === 'string' ? raw : ''];
+  const selected = multi
+    ? ((raw as string[] | undefined) ?? [])
+    : [typeof raw === 'string' ? raw : ''];
   const change = (e: Event) => {
     const picked = [...(e.currentTarget as HTMLSelectElement).selectedOptions]
       .map((o) => o.value)
       .filter(Boolean);
-    onChange({ type, [field]: multi ? picked : (picked[0] ?? null) }, !inInput || element.dispatch_action === true);
+    onChange(
+      { type, [field]: multi ? picked : (picked[0] ?? null) },
+      !inInput || element.dispatch_action === true,
+    );
   };
   return (
-    <select class="bk-select" multiple={multi} aria-label={label ?? plain(element.placeholder)} onChange={change}>
+    <select
+      class="bk-select"
+      multiple={multi}
+      aria-label={label ?? plain(element.placeholder)}
+      onChange={change}
+    >
       {multi ? null : (
         <option value="" selected={selected[0] === ''}>
           {plain(element.placeholder) || (users ? 'Select a person' : 'Select a channel')}

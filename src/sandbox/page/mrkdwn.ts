@@ -16,7 +16,11 @@ export type MrkdwnNode =
   | { t: 'special'; v: string }
   | { t: 'br' };
 
-const MARKS: Record<string, 'bold' | 'italic' | 'strike'> = { '*': 'bold', _: 'italic', '~': 'strike' };
+const MARKS: Record<string, 'bold' | 'italic' | 'strike'> = {
+  '*': 'bold',
+  _: 'italic',
+  '~': 'strike',
+};
 
 /** Only these schemes become links; anything else stays text (no javascript: URLs). */
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
@@ -141,7 +145,8 @@ function angle(inner: string): MrkdwnNode {
   const bar = inner.indexOf('|');
   const target = bar >= 0 ? inner.slice(0, bar) : inner;
   const label = bar >= 0 ? decodeEntities(inner.slice(bar + 1)) : undefined;
-  if (target.startsWith('@')) return { t: 'user', id: target.slice(1), ...(label ? { label } : {}) };
+  if (target.startsWith('@'))
+    return { t: 'user', id: target.slice(1), ...(label ? { label } : {}) };
   if (target.startsWith('#')) {
     return { t: 'channel', id: target.slice(1), ...(label ? { label } : {}) };
   }

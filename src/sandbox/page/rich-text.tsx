@@ -13,7 +13,6 @@ function Nodes({ nodes }: { nodes: MrkdwnNode[] }) {
   return (
     <>
       {nodes.map((node, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: nodes of a parsed text never reorder
         <Node key={i} node={node} />
       ))}
     </>
@@ -64,7 +63,9 @@ function Node({ node }: { node: MrkdwnNode }): ComponentChildren {
     case 'user':
       return <span class="mention">@{directory.personName(node.id) ?? node.label ?? node.id}</span>;
     case 'channel':
-      return <span class="mention">#{directory.channelName(node.id) ?? node.label ?? node.id}</span>;
+      return (
+        <span class="mention">#{directory.channelName(node.id) ?? node.label ?? node.id}</span>
+      );
     case 'special':
       return <span class="mention">{node.v}</span>;
   }

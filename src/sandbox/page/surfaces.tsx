@@ -77,7 +77,7 @@ export function Message({
         <div class="message-meta">
           <b>{author}</b>
           {message.fromBot ? <span class="badge">APP</span> : null}
-          {message.pinned ? <span class="pin">📌 Pinned</span> : null}
+          {message.pinned ? <span class="pin">Pinned</span> : null}
           {message.edited ? <span class="edited">(edited)</span> : null}
           {message.ephemeral ? <span class="only-you">Only visible to you</span> : null}
         </div>
@@ -90,7 +90,7 @@ export function Message({
         )}
         {message.files.map((f) => (
           <a key={f.id} class="file" href={f.url} download={f.name}>
-            📄 {f.title}
+            {f.title}
           </a>
         ))}
       </div>

@@ -114,7 +114,12 @@ export async function startPageServer(
         .end(file.content);
       return;
     }
-    if (req.method === 'POST' && parts[0] === 'api' && parts[1] && Object.hasOwn(Requests, parts[1])) {
+    if (
+      req.method === 'POST' &&
+      parts[0] === 'api' &&
+      parts[1] &&
+      Object.hasOwn(Requests, parts[1])
+    ) {
       const name = parts[1] as keyof typeof Requests;
       const parsed = Requests[name].safeParse(parseJson(await readBody(req)));
       if (!parsed.success) return send(res, 400, { ok: false, error: 'invalid_request' });

@@ -80,9 +80,7 @@ export function snapshot(actor: WorkspaceActor, me: string): Snapshot {
   });
   const mine = [...ws.channels.values()].filter(
     (ch) =>
-      ch.teamId === team.id &&
-      ch.members.includes(me) &&
-      (ch.kind !== 'im' || ch.user === me),
+      ch.teamId === team.id && ch.members.includes(me) && (ch.kind !== 'im' || ch.user === me),
   );
   if (!mine.some((ch) => ch.kind === 'im') && actor.ready) mine.push(actor.dm(me));
   return {
@@ -99,7 +97,9 @@ export function snapshot(actor: WorkspaceActor, me: string): Snapshot {
     modals: (actor.modals.get(me) ?? [])
       .map((id) => actor.view(id)?.view)
       .filter((v): v is Obj => v !== undefined),
-    notices: actor.notices.filter((n) => n.user === me).map(({ id, text, at }) => ({ id, text, at })),
+    notices: actor.notices
+      .filter((n) => n.user === me)
+      .map(({ id, text, at }) => ({ id, text, at })),
     commands: Object.values(COMMAND_HELP).map((c) => ({ usage: c.usage, summary: c.summary })),
   };
 }

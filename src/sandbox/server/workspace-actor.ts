@@ -433,7 +433,8 @@ export class WorkspaceActor {
       const viewId = asObj(response.view)?.id;
       if (owner && typeof viewId === 'string') {
         if (method === 'views.open') this.modals.set(owner, [viewId]);
-        if (method === 'views.push') this.modals.set(owner, [...(this.modals.get(owner) ?? []), viewId]);
+        if (method === 'views.push')
+          this.modals.set(owner, [...(this.modals.get(owner) ?? []), viewId]);
       }
     }
     this.followMembership();
