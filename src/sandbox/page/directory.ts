@@ -5,6 +5,8 @@ import type { Snapshot } from './api.js';
 
 export interface Directory {
   me: string;
+  /** The reader's time zone. */
+  tz: string;
   people: Snapshot['people'];
   channels: Snapshot['channels'];
   personName(id: string): string | undefined;
@@ -17,6 +19,7 @@ export function directoryOf(snapshot: Snapshot): Directory {
   for (const c of snapshot.conversations) if (c.kind === 'channel') channels.set(c.id, c.name);
   return {
     me: snapshot.me,
+    tz: snapshot.people.find((p) => p.id === snapshot.me)?.tz ?? 'UTC',
     people: snapshot.people,
     channels: snapshot.channels,
     personName: (id) => people.get(id),
@@ -26,6 +29,7 @@ export function directoryOf(snapshot: Snapshot): Directory {
 
 export const DirectoryContext = createContext<Directory>({
   me: '',
+  tz: 'UTC',
   people: [],
   channels: [],
   personName: () => undefined,

@@ -77,6 +77,9 @@ export function Message({
         <div class="message-meta">
           <b>{author}</b>
           {message.fromBot ? <span class="badge">APP</span> : null}
+          <time class="time" dateTime={new Date(message.at).toISOString()}>
+            {clock(message.at, directory.tz)}
+          </time>
           {message.pinned ? <span class="pin">Pinned</span> : null}
           {message.edited ? <span class="edited">(edited)</span> : null}
           {message.ephemeral ? <span class="only-you">Only visible to you</span> : null}
@@ -187,4 +190,17 @@ export function Home({ view, report }: { view: Obj | null; report: Report }) {
       <Blocks blocks={blocks} handlers={handlers} />
     </div>
   );
+}
+
+/** A message's time as the reader sees it, in their own time zone (as Slack shows it). */
+function clock(at: number, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(at);
+  } catch {
+    return new Date(at).toISOString().slice(11, 16);
+  }
 }

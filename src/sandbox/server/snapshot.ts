@@ -20,6 +20,8 @@ export interface PersonView {
 
 export interface MessageView {
   ts: string;
+  /** When the sandbox first saw it (ms since the epoch). */
+  at: number;
   user: string;
   fromBot: boolean;
   text: string;
@@ -92,7 +94,7 @@ export function snapshot(actor: WorkspaceActor, me: string): Snapshot {
       .filter((ch) => ch.teamId === team.id && ch.kind === 'channel')
       .filter((ch) => !ch.isPrivate || ch.members.includes(me))
       .map((ch) => ({ id: ch.id, name: ch.name, isPrivate: ch.isPrivate })),
-    conversations: mine.map((ch) => conversation(ch, me)),
+    conversations: mine.map((ch) => conversation(actor, ch, me)),
     home: actor.home(me)?.view ?? null,
     modals: (actor.modals.get(me) ?? [])
       .map((id) => actor.view(id)?.view)
@@ -104,11 +106,15 @@ export function snapshot(actor: WorkspaceActor, me: string): Snapshot {
   };
 }
 
-function conversation(channel: FakeChannel, me: string): ConversationView {
-  const messages = channel.messages.map((m) => message(m, channel, false));
+function conversation(actor: WorkspaceActor, channel: FakeChannel, me: string): ConversationView {
+  const messages = channel.messages.map((m) => ({
+    ...message(m, channel, false),
+    at: actor.seenAt(channel.id, m.ts),
+  }));
   for (const e of channel.ephemerals.filter((x) => x.user === me)) {
     messages.push({
       ts: e.message_ts,
+      at: actor.seenAt(channel.id, e.message_ts),
       user: '',
       fromBot: true,
       text: e.text,
@@ -132,7 +138,11 @@ function conversation(channel: FakeChannel, me: string): ConversationView {
   };
 }
 
-function message(m: FakeMessage, channel: FakeChannel, ephemeral: boolean): MessageView {
+function message(
+  m: FakeMessage,
+  channel: FakeChannel,
+  ephemeral: boolean,
+): Omit<MessageView, 'at'> {
   return {
     ts: m.ts,
     user: m.user,

@@ -64,6 +64,52 @@ export class WorkspaceActor {
     fake.onChange((change) => this.onFakeChange(change));
   }
 
+  private readonly seen = new Map<string, number>();
+
+  /** When a message (by channel and ts) was first seen: fake timestamps are not wall-clock. */
+  seenAt(channelId: string, ts: string): number {
+    const key = `${channelId}/${ts}`;
+    const at = this.seen.get(key) ?? Date.now();
+    this.seen.set(key, at);
+    return at;
+  }
+
+  /**
+   * A message shortcut run on a message (`message_action`), as Slack sends it; the bot
+   * declares none today, so the page offers none, but the stand-in can send one.
+   */
+  async shortcut(
+    userId: string,
+    channelId: string,
+    ts: string,
+    callbackId: string,
+  ): Promise<ActionOutcome> {
+    const channel = this.conversation(userId, channelId);
+    const message = channel.messages.find((m) => m.ts === ts);
+    if (!message) return this.failed('message_not_found');
+    const res = await this.interaction({
+      type: 'message_action',
+      callback_id: callbackId,
+      trigger_id: this.newTrigger(userId),
+      team: { id: this.team.id, domain: this.team.domain },
+      user: this.userObject(userId),
+      channel: { id: channel.id, name: channel.name },
+      message: structuredClone(message),
+      message_ts: ts,
+      response_url: this.fake.createResponseUrl({
+        teamId: this.team.id,
+        channelId,
+        messageTs: ts,
+        userId,
+      }),
+      api_app_id: this.team.appId,
+      token: 'sandbox-verification-token',
+      action_ts: `${Date.now() / 1000}`,
+    });
+    this.changed();
+    return res.status === 200 ? { ok: true } : this.failed('the app did not answer');
+  }
+
   /** Where the bot listens; until then actions answer `bot_not_ready`. */
   connect(bot: BotTarget): void {
     this.bot = bot;
