@@ -200,7 +200,7 @@ describe('the sandbox stand-in acting as people', () => {
     await actor.submit(oscar.id, String(stacked[1]?.id), values);
     const updated = (await state(oscar.id)).modals;
     expect(updated[1]?.id).toBe(stacked[1]?.id);
-    expect((updated[1]?.title as { text: string }).text).toBe('Second, updated');
+    expect((updated[1]?.title as { text: string } | undefined)?.text).toBe('Second, updated');
 
     answer = () => ({ body: { response_action: 'update', view: view('x'.repeat(30)) } });
     const refused = await actor.submit(oscar.id, String(stacked[1]?.id), values);
