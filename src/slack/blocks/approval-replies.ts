@@ -7,7 +7,7 @@ import { APPROVAL } from '../ids.js';
 import { decisionLine, subjectText, tallyLine } from './approval.js';
 import { slackDate } from './dates.js';
 import { scopeDigest } from './requirements.js';
-import { context, type Rendered, section } from './text.js';
+import { context, esc, type Rendered, section } from './text.js';
 
 const MAX_LISTED = 10;
 
@@ -15,7 +15,7 @@ function waitingItem(view: ApprovalView): KnownBlock[] {
   const { engagement } = view;
   return [
     section(
-      `*${view.ref}* · *${engagement.label}* ${engagement.name} (${engagement.client})\n${capitalize(subjectText(view))} from <@${view.requestedBy}>, ${slackDate(view.requestedAt)}. ${tallyLine(view)}.`,
+      `*${view.ref}* · *${engagement.label}* ${esc(engagement.name)} (${esc(engagement.client)})\n${capitalize(subjectText(view))} from <@${view.requestedBy}>, ${slackDate(view.requestedAt)}. ${tallyLine(view)}.`,
     ),
     context(scopeDigest(view.scopeItems, view.stages)),
     {
@@ -117,7 +117,7 @@ export function rejectModal(view: ApprovalView, metadata: string): View {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(
-        `*${view.ref}* · *${view.engagement.label}* ${view.engagement.name}\nThe ${subjectText(view)} from <@${view.requestedBy}>. ${tallyLine(view)}.`,
+        `*${view.ref}* · *${view.engagement.label}* ${esc(view.engagement.name)}\nThe ${subjectText(view)} from <@${view.requestedBy}>. ${tallyLine(view)}.`,
       ),
       {
         type: 'input',

@@ -5,7 +5,7 @@ import { capitalize, joinAnd } from '../../domain/text.js';
 import type { ScopeOverview } from '../../services/scope-service.js';
 import { SCOPE } from '../ids.js';
 import { requirementsBlocks } from './requirements.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
 function requestLine(overview: ScopeOverview): string | undefined {
   const latest = overview.latestRequest;
@@ -18,7 +18,7 @@ function requestLine(overview: ScopeOverview): string | undefined {
     return `:no_entry_sign: *${latest.ref}* was withdrawn when the Diagnostic outputs were sent back; submit the requirements again once the outputs are reviewed.`;
   }
   const by = latest.rejection
-    ? ` by <@${latest.rejection.userId}>: ${latest.rejection.reason}`
+    ? ` by <@${latest.rejection.userId}>: ${esc(latest.rejection.reason)}`
     : '';
   return `:x: *${latest.ref}* was rejected${by}\nFix what it asks for below, then submit again.`;
 }
@@ -36,7 +36,7 @@ export function scopeOverview(overview: ScopeOverview, notice?: string): Rendere
   if (notice) blocks.push(section(notice), { type: 'divider' });
   blocks.push(
     header(`Execution requirements · ${label}`),
-    section(`*${engagement.name}* for ${engagement.client} · stage *${stage}*`),
+    section(`*${esc(engagement.name)}* for ${esc(engagement.client)} · stage *${stage}*`),
   );
   const request = requestLine(overview);
   if (request) blocks.push(section(request));
@@ -47,7 +47,7 @@ export function scopeOverview(overview: ScopeOverview, notice?: string): Rendere
     if (overview.gaps.length > 0) {
       blocks.push(
         context(
-          `Before it can go to the executives, it needs:\n${overview.gaps.map((g) => `• ${capitalize(g)}`).join('\n')}`,
+          `Before it can go to the executives, it needs:\n${overview.gaps.map((g) => `• ${esc(capitalize(g))}`).join('\n')}`,
         ),
       );
     } else {

@@ -73,12 +73,12 @@ export type DiagnosticParse =
  */
 export function parseDiagnostic(values: unknown): DiagnosticParse {
   const v = new ModalValues(values, DIAGNOSTIC_FORM.inputAction);
-  const parsedScores = scores.safeParse(v.text(B.scores));
+  const parsedScores = scores.safeParse(v.text(B.scores, 'lines'));
   const content: DiagnosticContent = {
-    priorities: priorities.parse(v.text(B.priorities)),
+    priorities: priorities.parse(v.text(B.priorities, 'lines')),
     scores: parsedScores.success ? parsedScores.data : {},
-    findings: v.text(B.findings).trim(),
-    recommendedScope: v.text(B.recommendedScope).trim(),
+    findings: v.text(B.findings, 'lines'),
+    recommendedScope: v.text(B.recommendedScope, 'lines'),
   };
   const fieldErrors: Record<string, string> = {};
   if (!parsedScores.success)
