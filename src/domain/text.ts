@@ -14,6 +14,14 @@ export function isPresent(text: string | undefined | null): text is string {
   return typeof text === 'string' && text.trim().length > 0;
 }
 
+/** The longest reason or note a decision takes (a rejection, a send-back, an approval note). */
+export const REASON_MAX = 2000;
+
+/** The refusal text for typed text over `max` characters. */
+export function tooLongMessage(max: number, length: number): string {
+  return `At most ${max} characters, please (this has ${length}).`;
+}
+
 /** How a typed field may be shaped: one line, or several (newlines and tabs kept). */
 export type TextShape = 'line' | 'lines';
 

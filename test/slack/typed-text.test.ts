@@ -45,3 +45,35 @@ describe('Slack text escaping', () => {
     expect(decodeSlackEntities('R&amp;D &lt;b&gt; &amp;lt;')).toBe('R&D <b> &lt;');
   });
 });
+
+describe('length limits named in the modal are enforced by the parser and the rules', () => {
+  it('refuses an over-long Diagnostic field inline, naming the limit', async () => {
+    const { parseDiagnostic } = await import('../../src/slack/inputs/diagnostic.js');
+    const { DIAGNOSTIC_FORM } = await import('../../src/slack/ids.js');
+    const B = DIAGNOSTIC_FORM.blocks;
+    const field = (value: string) => ({ value: { type: 'plain_text_input', value } });
+    const parsed = parseDiagnostic({
+      [B.priorities]: field('Retention'),
+      [B.scores]: field('retention: 42'),
+      [B.findings]: field(`${'x'.repeat(3001)}\0`),
+      [B.recommendedScope]: field('Lifecycle'),
+    });
+    expect(parsed).toEqual({
+      ok: false,
+      errors: { [B.findings]: 'At most 3000 characters, please (this has 3001).' },
+    });
+  });
+
+  it('refuses over-long fit evidence on its criterion', async () => {
+    const { assessFit, FIT_CRITERIA, FIT_EVIDENCE_MAX } = await import('../../src/domain/fit.js');
+    const answers = Object.fromEntries(
+      FIT_CRITERIA.map((c) => [c.key, { holds: true, evidence: 'x'.repeat(FIT_EVIDENCE_MAX + 1) }]),
+    );
+    const result = assessFit(answers);
+    expect(result.ok).toBe(false);
+    const first = FIT_CRITERIA[0]?.key ?? '';
+    expect(result.ok ? {} : result.refusal.fieldErrors).toMatchObject({
+      [first]: `At most ${FIT_EVIDENCE_MAX} characters, please (this has ${FIT_EVIDENCE_MAX + 1}).`,
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { STAGE_LABELS } from '../../domain/engagement.js';
-import { capitalize } from '../../domain/text.js';
+import { capitalize, REASON_MAX } from '../../domain/text.js';
 import type { DecideOutcome } from '../../services/approval-service.js';
 import type { ApprovalView } from '../../services/approval-view-service.js';
 import { APPROVAL } from '../ids.js';
@@ -125,13 +125,13 @@ export function rejectModal(view: ApprovalView, metadata: string): View {
         label: { type: 'plain_text', text: 'Why do you reject it?' },
         hint: {
           type: 'plain_text',
-          text: 'The requester sees this reason, and it goes into the decision record.',
+          text: `The requester sees this reason, and it goes into the decision record. At most ${REASON_MAX} characters.`,
         },
         element: {
           type: 'plain_text_input',
           action_id: APPROVAL.reasonAction,
           multiline: true,
-          max_length: 1000,
+          max_length: REASON_MAX,
           placeholder: { type: 'plain_text', text: 'What must change before you can approve?' },
         },
       },

@@ -39,9 +39,12 @@ const LEGACY_MARKUP =
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
-/** The Slack ids a record's details name (user and channel fields, one level of arrays). */
-function detailIds(details: unknown): { users: Set<string>; channels: Set<string> } {
-  const users = new Set<string>();
+/** The Slack ids a record names: its actor, and user and channel fields of its details. */
+function detailIds(
+  details: unknown,
+  actorId?: string,
+): { users: Set<string>; channels: Set<string> } {
+  const users = new Set<string>(actorId && USER_ID.test(actorId) ? [actorId] : []);
   const channels = new Set<string>();
   const values =
     details && typeof details === 'object' ? Object.values(details as Record<string, unknown>) : [];
@@ -57,8 +60,8 @@ function detailIds(details: unknown): { users: Set<string>; channels: Set<string
  * A summary as mrkdwn: its text escaped (it may carry what people typed), the people and
  * channels the record's details name shown as mentions, legacy markup neutralised.
  */
-export function summaryMarkdown(summary: string, details: unknown): string {
-  const { users, channels } = detailIds(details);
+export function summaryMarkdown(summary: string, details: unknown, actorId?: string): string {
+  const { users, channels } = detailIds(details, actorId);
   const plain = (text: string) =>
     esc(text).replace(/\b[UWCG][A-Z0-9]{2,}\b/g, (id) =>
       users.has(id) ? `<@${id}>` : channels.has(id) ? `<#${id}>` : id,
@@ -82,7 +85,7 @@ export function recordSection(record: ChainedRecord): KnownBlock {
     [
       `*#${record.seq}*  ${slackDate(record.at)} · ${actorText(record)}`,
       `\`${record.kind}\`${ref}`,
-      truncate(summaryMarkdown(record.summary, record.details), SUMMARY_MAX),
+      truncate(summaryMarkdown(record.summary, record.details, record.actorId), SUMMARY_MAX),
     ].join('\n'),
   );
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { DiagnosticContent } from '../../domain/diagnostic.js';
+import { DIAGNOSTIC_TEXT_MAX, type DiagnosticContent } from '../../domain/diagnostic.js';
 import { engagementLabel } from '../../domain/engagement.js';
+import { REASON_MAX } from '../../domain/text.js';
 import { DIAGNOSTIC_FORM } from '../ids.js';
 import { formatScores, type ReviewTarget, reviewTargetValue } from '../inputs/diagnostic.js';
 import { engagementMetadata } from '../inputs/modal-values.js';
@@ -9,7 +10,6 @@ import { context, esc, header, type Rendered, section, truncate } from './text.j
 
 const B = DIAGNOSTIC_FORM.blocks;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const TEXT_MAX = 3000;
 
 interface EngagementRef {
   readonly id: string;
@@ -35,13 +35,13 @@ function multiline(
     type: 'input',
     block_id: blockId,
     label: plain(label),
-    hint: plain(hint),
+    hint: plain(`${hint} At most ${DIAGNOSTIC_TEXT_MAX} characters.`),
     element: {
       type: 'plain_text_input',
       action_id: DIAGNOSTIC_FORM.inputAction,
       multiline: true,
-      max_length: TEXT_MAX,
-      ...(initial ? { initial_value: initial.slice(0, TEXT_MAX) } : {}),
+      max_length: DIAGNOSTIC_TEXT_MAX,
+      ...(initial ? { initial_value: initial.slice(0, DIAGNOSTIC_TEXT_MAX) } : {}),
     },
   };
 }
@@ -171,11 +171,14 @@ export function sendBackModal(target: ReviewTarget): ModalView {
         type: 'input',
         block_id: DIAGNOSTIC_FORM.reasonBlock,
         label: plain('Reason'),
+        hint: plain(
+          `The operator sees this reason, and it is recorded. At most ${REASON_MAX} characters.`,
+        ),
         element: {
           type: 'plain_text_input',
           action_id: DIAGNOSTIC_FORM.inputAction,
           multiline: true,
-          max_length: 2000,
+          max_length: REASON_MAX,
           placeholder: plain('e.g. The scores need evidence from the Q2 data.'),
         },
       },

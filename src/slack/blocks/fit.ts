@@ -1,17 +1,19 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import {
   FIT_CRITERIA,
+  FIT_EVIDENCE_MAX,
   FIT_VERDICT_LABELS,
   type FitCriterion,
   fitCriterionLabel,
 } from '../../domain/fit.js';
+
 import type { FitOutcome, FitTarget } from '../../services/fit-service.js';
 import { FIT } from '../ids.js';
 import { FIT_CHOICE, fitMetadata } from '../inputs/fit.js';
 import { context, esc, header, type Rendered, section } from './text.js';
 
-/** Longest evidence note accepted per criterion. */
-export const FIT_EVIDENCE_MAX = 1000;
+/** Longest evidence note accepted per criterion (the rule is the domain's). */
+export { FIT_EVIDENCE_MAX };
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
@@ -46,7 +48,9 @@ function criterionBlocks(criterion: FitCriterion, target: FitTarget): KnownBlock
       block_id: FIT.evidenceBlock(criterion.key),
       optional: true,
       label: plain(`Evidence: ${criterion.label}`),
-      hint: plain('Required when you answer Yes: what you saw or were told, and where.'),
+      hint: plain(
+        `Required when you answer Yes: what you saw or were told, and where. At most ${FIT_EVIDENCE_MAX} characters.`,
+      ),
       element: {
         type: 'plain_text_input',
         action_id: FIT.evidenceAction,

@@ -45,7 +45,7 @@ export function channelChoiceBlocks(): KnownBlock[] {
   return [
     textInput(B.channelName, 'New private partner channel', {
       placeholder: 'e.g. acme-q3-partners',
-      hint: 'AMOS creates it as a private channel. Lower-case letters, digits, hyphens; no spaces. Leave empty to link an existing channel instead.',
+      hint: 'AMOS creates it as a private channel. Lower-case letters, digits, hyphens; no spaces; at most 80 characters. Leave empty to link an existing channel instead.',
       maxLength: 80,
       optional: true,
     }),
@@ -108,13 +108,21 @@ export function newEngagementModal(options: {
       context(
         'The engagement starts in *draft*. Nothing reaches the partner before System Entry → Output Review → Execution Approval → Partner Activation.',
       ),
-      textInput(B.name, 'Name', { placeholder: 'e.g. Acme Q3 lifecycle', maxLength: NAME_MAX }),
+      textInput(B.name, 'Name', {
+        placeholder: 'e.g. Acme Q3 lifecycle',
+        hint: `At most ${NAME_MAX} characters.`,
+        maxLength: NAME_MAX,
+      }),
       textInput(B.slug, 'Short name (slug)', {
         placeholder: 'e.g. acme-q3',
         hint: 'Used in commands, e.g. /amos status acme-q3. 2 to 39 lower-case letters, digits and hyphens.',
         maxLength: 39,
       }),
-      textInput(B.client, 'Client', { placeholder: 'e.g. Acme Corp', maxLength: CLIENT_MAX }),
+      textInput(B.client, 'Client', {
+        placeholder: 'e.g. Acme Corp',
+        hint: `At most ${CLIENT_MAX} characters.`,
+        maxLength: CLIENT_MAX,
+      }),
       usersInput(
         B.sponsors,
         'Executive sponsors',

@@ -160,6 +160,7 @@ export function scopeItemModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.titleBlock,
       label: { type: 'plain_text', text: 'Title' },
+      hint: { type: 'plain_text', text: `At most ${SCOPE_LIMITS.title} characters.` },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.titleAction,
@@ -171,7 +172,10 @@ export function scopeItemModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.criteriaBlock,
       label: { type: 'plain_text', text: 'Acceptance criteria' },
-      hint: { type: 'plain_text', text: 'One criterion per line; at least one.' },
+      hint: {
+        type: 'plain_text',
+        text: `One criterion per line; at least one, at most ${SCOPE_LIMITS.criteria}, each at most ${SCOPE_LIMITS.criterion} characters.`,
+      },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.criteriaAction,
@@ -198,6 +202,7 @@ export function stageModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.stageNameBlock,
       label: { type: 'plain_text', text: 'Checkpoint' },
+      hint: { type: 'plain_text', text: `At most ${SCOPE_LIMITS.stageName} characters.` },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.stageNameAction,
