@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
+import { cleanTypedText } from '../../../domain/text.js';
 import { helpMessage } from '../../blocks/help.js';
 import type { SlackDeps } from '../../context.js';
 import { COMMAND } from '../../ids.js';
+import { decodeSlackEntities } from '../../inputs/text.js';
 import { replyForError } from '../../refusals.js';
 import { requestDeps } from '../../request-identity.js';
 import { activate } from './activate.js';
@@ -39,9 +41,12 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   partner,
 ];
 
-/** Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`. */
+/**
+ * Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`, after the one
+ * typed-text clean-up (Slack's `&lt;`-style entities decoded, control characters dropped, NFC).
+ */
 export function parseCommandText(text: string): { name: string; args: string } {
-  const trimmed = text.trim();
+  const trimmed = cleanTypedText(decodeSlackEntities(text), 'lines');
   const space = trimmed.search(/\s/);
   if (space === -1) return { name: trimmed.toLowerCase(), args: '' };
   return { name: trimmed.slice(0, space).toLowerCase(), args: trimmed.slice(space).trim() };

@@ -25,9 +25,10 @@ export function registerSendBackView(app: App, deps: SlackDeps): void {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const target = parseReviewTarget(view.private_metadata);
-      const reason = new ModalValues(view.state.values, DIAGNOSTIC_FORM.inputAction)
-        .text(REASON)
-        .trim();
+      const reason = new ModalValues(view.state.values, DIAGNOSTIC_FORM.inputAction).text(
+        REASON,
+        'lines',
+      );
       if (!target) {
         await ack({
           response_action: 'errors',
