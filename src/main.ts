@@ -9,7 +9,11 @@ import { type JobQueue, startJobQueue } from './jobs/queue.js';
 import { workspaceClients } from './jobs/slack-client.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
-import { createInstallationStore } from './services/installation-service.js';
+import {
+  checkInstallationKeys,
+  createInstallationStore,
+  keyCheckNotice,
+} from './services/installation-service.js';
 import { createTokenCipher } from './services/token-cipher.js';
 import { createSlackApp } from './slack/app.js';
 
@@ -38,7 +42,10 @@ export async function openDatabase(
       { dataDir: config.dataDir },
       'DATABASE_URL is not set: starting embedded PostgreSQL',
     );
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      onNotice: (message) => logger.info({ dataDir: config.dataDir }, message),
+    });
     url = embedded.url;
   }
   const db = createDb(url, {
@@ -82,14 +89,18 @@ export async function startApp(
       supervise: role !== 'http',
     });
     const services = createServices({ db, clock, admins: config.admins, jobs: jobs.sender });
-    const installationStore =
-      config.slack.kind === 'oauth'
-        ? createInstallationStore({
-            db,
-            clock,
-            cipher: createTokenCipher(config.slack.encryptionKey),
-          })
-        : undefined;
+    let installationStore: ReturnType<typeof createInstallationStore> | undefined;
+    if (config.slack.kind === 'oauth') {
+      const cipher = createTokenCipher(config.slack.encryptionKey);
+      const previous = config.slack.previousEncryptionKey;
+      const previousCipher = previous ? createTokenCipher(previous) : undefined;
+      const notice = keyCheckNotice(
+        await checkInstallationKeys({ db, cipher, previousCipher }),
+        previousCipher !== undefined,
+      );
+      if (notice) logger.info(notice);
+      installationStore = createInstallationStore({ db, clock, cipher, previousCipher });
+    }
     if (role !== 'http') {
       await jobs.startWorkers({
         deps: services.deps,

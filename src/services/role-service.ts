@@ -79,7 +79,7 @@ export async function grantRole(
         engagementId: null,
         kind: 'role.granted',
         subjectRef: null,
-        summary: `Granted the ${target.role} role to <@${target.userId}>.`,
+        summary: `Granted the ${target.role} role to ${target.userId}.`,
         details: { userId: target.userId, role: target.role },
         capability: 'grant_roles',
       });
@@ -164,7 +164,7 @@ export async function revokeRole(
       engagementId: null,
       kind: 'role.revoked',
       subjectRef: null,
-      summary: `Revoked the ${target.role} role from <@${target.userId}>.`,
+      summary: `Revoked the ${target.role} role from ${target.userId}.`,
       details: { userId: target.userId, role: target.role },
       capability: 'grant_roles',
     });
