@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import { type EngagementTarget, submitRequirements } from '../services/scope-service.js';
 import { submittedNotice } from './blocks/scope.js';
 import type { SlackDeps } from './context.js';
@@ -11,7 +10,6 @@ import type { SlackDeps } from './context.js';
  */
 export async function submitAndNotify(
   deps: SlackDeps,
-  client: WebClient,
   target: EngagementTarget,
   committed: () => Promise<void>,
 ): Promise<{ slug: string; text: string }> {

@@ -1,5 +1,4 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { checkMayVote, listWaiting } from '../../../services/approval-view-service.js';
 import { afterDecision, isStoredCopy } from '../../approval-notifier.js';
@@ -36,7 +35,6 @@ function originOf(body: BlockAction, teamId: string | undefined): ClickOrigin {
  */
 export async function settleClick(
   deps: SlackDeps,
-  client: WebClient,
   origin: ClickOrigin,
   outcome: DecideOutcome,
   reply: (body: Record<string, unknown>) => Promise<unknown>,
@@ -73,7 +71,7 @@ const ephemeralError = (origin: ClickOrigin, respond: RespondFn, text: string) =
 export function registerApprovalActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     APPROVAL.approveAction,
-    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {
       const origin = originOf(body, context.teamId);
       let outcome: DecideOutcome;
       try {
@@ -90,7 +88,7 @@ export function registerApprovalActions(app: App, deps: SlackDeps): void {
       }
       // The vote is committed: only now is Slack told the click was received.
       await ack();
-      await settleClick(deps, client, origin, outcome, replier(origin, respond));
+      await settleClick(deps, origin, outcome, replier(origin, respond));
     }),
   );
 
@@ -114,7 +112,7 @@ export function registerApprovalActions(app: App, deps: SlackDeps): void {
             slug: may.view.engagement.slug,
             message: may.message,
           } as const;
-          await settleClick(deps, client, origin, outcome, replier(origin, respond));
+          await settleClick(deps, origin, outcome, replier(origin, respond));
           return;
         }
         const metadata: RejectModalMetadata = {

@@ -16,7 +16,7 @@ export const APPROVE_USAGE =
  */
 export const approve: Subcommand = {
   ...COMMAND_HELP.approve,
-  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+  async run({ args, command, teamId, userId, ack, respond, deps }) {
     const parsed = parseApprovalArgs(args);
     if (parsed.kind === 'unclear') {
       await ack({ response_type: 'ephemeral', text: `I couldn't read that. ${APPROVE_USAGE}` });

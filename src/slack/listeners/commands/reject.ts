@@ -15,7 +15,7 @@ const USAGE =
  */
 export const reject: Subcommand = {
   ...COMMAND_HELP.reject,
-  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+  async run({ args, command, teamId, userId, ack, respond, deps }) {
     const parsed = parseApprovalArgs(args);
     if (parsed.kind !== 'decide') {
       await ack({ response_type: 'ephemeral', text: `Which item, and why? ${USAGE}` });

@@ -1,10 +1,5 @@
 import { grantRole, listRoles, revokeRole } from '../../../services/role-service.js';
-import {
-  roleChangeMessage,
-  roleHelpMessage,
-  roleListMessage,
-  roleNoticeMessage,
-} from '../../blocks/roles.js';
+import { roleChangeMessage, roleHelpMessage, roleListMessage } from '../../blocks/roles.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseRoleCommand } from '../../inputs/roles.js';
 import type { Subcommand } from './subcommand.js';

@@ -19,7 +19,7 @@ import { settleClick } from '../actions/approval.js';
 export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     APPROVAL.rejectModal,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const metadata = parseRejectMetadata(view.private_metadata);
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
@@ -77,7 +77,7 @@ export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
         messageTs: metadata.messageTs,
         responseUrl: metadata.responseUrl,
       };
-      await settleClick(deps, client, origin, outcome, (reply) =>
+      await settleClick(deps, origin, outcome, (reply) =>
         postToResponseUrl(metadata.responseUrl, reply, deps.logger),
       );
     }),
