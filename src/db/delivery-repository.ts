@@ -144,3 +144,14 @@ export async function claimOnce(trx: Trx, teamId: string, key: string): Promise<
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** True once `key` was delivered or claimed (see markDelivered, claimOnce). */
+export async function isDelivered(db: Db, teamId: string, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('slack_delivery')
+    .select('status')
+    .where('team_id', '=', teamId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.status === 'sent' || row?.status === 'done';
+}

@@ -34,7 +34,11 @@ export interface Delivered {
  */
 export async function deliverMessage(
   ctx: JobContext,
-  spec: { readonly key: string; readonly channel: string; readonly message: Rendered },
+  spec: {
+    readonly key: string;
+    readonly channel: string;
+    readonly message: Pick<Rendered, 'text'> & Partial<Rendered>;
+  },
 ): Promise<Delivered> {
   const { db } = ctx.deps;
   const { teamId } = ctx;

@@ -1,3 +1,4 @@
+import { enforceChannelGate } from './enforce-channel-gate.js';
 import type { JobDefinition } from './job.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
@@ -14,6 +15,7 @@ export const JOBS: readonly JobDefinition[] = [
   publishHome,
   notifyRoleChange,
   reportSlackFailure,
+  enforceChannelGate,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';
