@@ -261,13 +261,20 @@ export async function startJobQueue(options: {
       for (;;) {
         const left = deadline - Date.now();
         if (left <= 0) return;
-        const { rows } = await boss
-          .getDb()
-          .executeSql(
-            `select count(*)::int as n from ${JOB_SCHEMA}.job where name = any($1::text[]) and (state = 'active' or (state < 'active' and start_after <= now() + $2::interval))`,
-            [names, `${left} milliseconds`],
-          );
-        if (running === 0 && (rows[0] as { n: number }).n === 0) return;
+        // A database that does not answer cannot say: give up waiting rather than hang.
+        const counted = await Promise.race([
+          boss
+            .getDb()
+            .executeSql(
+              `select count(*)::int as n from ${JOB_SCHEMA}.job where name = any($1::text[]) and (state = 'active' or (state < 'active' and start_after <= now() + $2::interval))`,
+              [names, `${left} milliseconds`],
+            )
+            .then((r) => (r.rows[0] as { n: number }).n)
+            .catch(() => undefined),
+          sleep(Math.min(left, 1_000)).then(() => undefined),
+        ]);
+        if (counted === undefined) return;
+        if (running === 0 && counted === 0) return;
         await sleep(20);
       }
     },

@@ -28,12 +28,17 @@ afterAll(async () => {
 /** An engagement whose requirements wait to be submitted. */
 const engagement = () => reviewedEngagement({ db: database.db } as Harness);
 
-/** The approval DMs each sponsor holds in (fake) Slack for a request ref. */
-const approvalDms = (ref: string) =>
+/** The approval DMs each sponsor holds in (fake) Slack for an engagement's EX-1. */
+const approvalDms = (slug: string) =>
   EXECS.map(
     (user) =>
-      fake.directMessages(TEAM.id, user).filter((m) => m.text.includes(`Approval needed: ${ref}`))
-        .length,
+      fake
+        .directMessages(TEAM.id, user)
+        .filter(
+          (m) =>
+            m.text.includes('Approval needed: EX-1') &&
+            JSON.stringify(m).toLowerCase().includes(slug.toLowerCase()),
+        ).length,
   );
 
 async function copies(engagementId: string) {
@@ -84,7 +89,7 @@ describe('--no-worker and a separate worker process', () => {
     try {
       await worker.working;
       await eventually(async () => expect(await copies(e.id)).toHaveLength(3), 20_000);
-      expect(approvalDms('EX-1')).toEqual([1, 1, 1]);
+      expect(approvalDms(e.slug)).toEqual([1, 1, 1]);
       expect(await slackErrors(e.id)).toEqual([]);
     } finally {
       await worker.stop();
@@ -121,7 +126,7 @@ describe('the app killed with SIGKILL while the DMs are on their way', () => {
       // and each finds its DM in the conversation instead of posting again.
       await eventually(async () => expect(await copies(e.id)).toHaveLength(3), 30_000);
       await restarted.app.idle(20_000);
-      expect(approvalDms('EX-1')).toEqual([1, 1, 1]);
+      expect(approvalDms(e.slug)).toEqual([1, 1, 1]);
       expect(fake.callsTo('chat.postMessage')).toEqual([]);
       expect(fake.callsTo('conversations.history').length).toBeGreaterThanOrEqual(3);
       const stored = await copies(e.id);
