@@ -25,6 +25,9 @@ const copiesOf = (h: Harness, engagementId: string) =>
     .where('approval_request.engagement_id', '=', engagementId)
     .execute();
 
+// 500 takes ~40 s on a loaded 2-core machine; the suite runs 100 (AMOS_LOAD_DMS=500 for all).
+const DMS = Number(process.env.AMOS_LOAD_DMS ?? 100);
+
 describe('429 with Retry-After on every fifth chat.postMessage and a 5xx on every seventh', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -35,8 +38,8 @@ describe('429 with Retry-After on every fifth chat.postMessage and a 5xx on ever
     await h?.stop();
   });
 
-  it('500 approval DMs are all delivered once, and requests are answered meanwhile', async () => {
-    const sponsors = Array.from({ length: 500 }, (_, i) => `U0S${String(i).padStart(4, '0')}`);
+  it(`${DMS} approval DMs are all delivered once, and requests are answered meanwhile`, async () => {
+    const sponsors = Array.from({ length: DMS }, (_, i) => `U0S${String(i).padStart(4, '0')}`);
     const e = await reviewedEngagement(h, { sponsorIds: sponsors });
     h.fake.reset();
     h.fake.failEvery('chat.postMessage', 5, { status: 429, retryAfter: 1 });
@@ -55,16 +58,18 @@ describe('429 with Retry-After on every fifth chat.postMessage and a 5xx on ever
     for (const p of approvalPosts(h, 'EX-1').filter((p) => p.call.response.ok)) {
       perSponsor.set(p.user, (perSponsor.get(p.user) ?? 0) + 1);
     }
-    expect(perSponsor.size).toBe(500);
+    expect(perSponsor.size).toBe(DMS);
     expect([...perSponsor.values()].every((n) => n === 1)).toBe(true);
     for (const user of sponsors.slice(0, 20)) {
       const dms = h.fake.directMessages(TEAM.id, user).filter((m) => m.text.includes('EX-1'));
       expect(dms, user).toHaveLength(1);
     }
-    expect(await copiesOf(h, e.id)).toHaveLength(500);
+    expect(await copiesOf(h, e.id)).toHaveLength(DMS);
     const calls = h.fake.callsTo('chat.postMessage');
-    expect(calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(100);
-    expect(calls.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(60);
+    expect(calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(DMS / 5);
+    expect(calls.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(
+      Math.floor(DMS / 8),
+    );
     expect((await recordsOf(h, e.id)).map((r) => r.kind)).toEqual(['approval.requested']);
   }, 180_000);
 });
