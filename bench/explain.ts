@@ -124,6 +124,30 @@ function summarisePlan(lines: string[]): {
   return { top, ms, buffers, seqScans };
 }
 
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) in a rolled-back transaction; the plan alone when the statement
+ * cannot run again (an insert of a row the traced call already wrote).
+ */
+async function explainOne(client: pg.PoolClient, query: CompiledQuery): Promise<string> {
+  const run = async (options: string) => {
+    await client.query('begin');
+    try {
+      const result = await client.query(`explain (${options}) ${query.sql}`, [...query.parameters]);
+      return summarisePlan(result.rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? ''));
+    } finally {
+      await client.query('rollback');
+    }
+  };
+  try {
+    const plan = await run('analyze, buffers');
+    return `${plan.top} | ${plan.ms} | ${plan.buffers} | ${plan.seqScans.join('; ')}`;
+  } catch {
+    const plan = await run('costs off').catch(() => undefined);
+    if (!plan) return '(not explained) | | |';
+    return `${plan.top} (plan only: it wrote a row the call already wrote) | | | ${plan.seqScans.join('; ')}`;
+  }
+}
+
 export async function explainPaths(url: string, file: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   let current: CompiledQuery[] = [];
@@ -186,24 +210,11 @@ export async function explainPaths(url: string, file: string): Promise<string> {
           k += 1;
           const text = query.sql.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
           const shown = text.length > 160 ? `${text.slice(0, 160)}…` : text;
-          await client.query('begin');
-          try {
-            const result = await client.query(`explain (analyze, buffers) ${query.sql}`, [
-              ...query.parameters,
-            ]);
-            const plan = summarisePlan(
-              result.rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? ''),
-            );
-            out.push(
-              `| ${k} | ${times} | \`${shown}\` | ${plan.top} | ${plan.ms} | ${plan.buffers} | ${plan.seqScans.join('; ')} |`,
-            );
-          } catch (error) {
-            out.push(
-              `| ${k} | ${times} | \`${shown}\` | (not explained: ${String(error).slice(0, 80)}) | | | |`,
-            );
-          } finally {
-            await client.query('rollback');
+          if (/^(begin|commit|rollback)\b/i.test(query.sql)) {
+            out.push(`| ${k} | ${times} | \`${shown}\` | (transaction control) | | | |`);
+            continue;
           }
+          out.push(`| ${k} | ${times} | \`${shown}\` | ${await explainOne(client, query)} |`);
         }
         out.push('');
       }
