@@ -13,6 +13,8 @@ export interface Measurement {
   appCpuMsPerRequest: number;
   pgCpuMsPerRequest: number;
   peakRssMiB: number;
+  /** False when the app or PostgreSQL was still busy at the end of BENCH_SETTLE_SECONDS. */
+  settled: boolean;
   records: number;
   jobs: number;
   slackEffects: number;
@@ -27,6 +29,7 @@ export interface Report {
     rate: number;
     connections: number;
     rounds: number;
+    settleSeconds: number;
   };
   machine: string;
   node: string;
@@ -131,13 +134,13 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
 
 function detailRows(report: Report): string[] {
   const rows = [
-    '| round | case | mode | requests | req/s | p50 | p90 | p99 | p99.9 | max ms | failed | dropped | app CPU ms/req | PG CPU ms/req | peak RSS MiB | records | jobs | Slack calls+responses | records+jobs/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| round | case | mode | requests | req/s | p50 | p90 | p99 | p99.9 | max ms | failed | dropped | app CPU ms/req | PG CPU ms/req | peak RSS MiB | records | jobs | Slack calls+responses | records+jobs/s | settled |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const m of report.measurements) {
     const l = m.load;
     rows.push(
-      `| ${m.round} | ${m.caseName} | ${m.mode} | ${l.requests} | ${f(l.rps, 0)} | ${f(l.p50, 2)} | ${f(l.p90, 2)} | ${f(l.p99, 2)} | ${f(l.p999, 2)} | ${f(l.max, 1)} | ${l.failed} | ${l.dropped} | ${f(m.appCpuMsPerRequest, 2)} | ${f(m.pgCpuMsPerRequest, 2)} | ${f(m.peakRssMiB, 0)} | ${m.records} | ${m.jobs} | ${m.slackEffects} | ${f(m.effectsPerSecond, 0)} |`,
+      `| ${m.round} | ${m.caseName} | ${m.mode} | ${l.requests} | ${f(l.rps, 0)} | ${f(l.p50, 2)} | ${f(l.p90, 2)} | ${f(l.p99, 2)} | ${f(l.p999, 2)} | ${f(l.max, 1)} | ${l.failed} | ${l.dropped} | ${f(m.appCpuMsPerRequest, 2)} | ${f(m.pgCpuMsPerRequest, 2)} | ${f(m.peakRssMiB, 0)} | ${m.records} | ${m.jobs} | ${m.slackEffects} | ${f(m.effectsPerSecond, 0)} | ${m.settled ? 'yes' : 'no: still busy'} |`,
     );
   }
   return rows;

@@ -260,6 +260,9 @@ async function main() {
       }
       quiet = moved || busy ? 0 : quiet + 1;
     }
+    const settled = performance.now() < deadline;
+    if (!settled)
+      log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
     const effectSeconds = (settledAt - started) / 1000;
     const m: Measurement = {
@@ -272,6 +275,7 @@ async function main() {
       appCpuMsPerRequest: (after.app - before.app) / load.requests,
       pgCpuMsPerRequest: (after.pg - before.pg) / load.requests,
       peakRssMiB: peakRss,
+      settled,
       records: last.records - before.records,
       jobs: last.jobs - before.jobs,
       slackEffects: last.slack - before.slack,
