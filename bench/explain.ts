@@ -184,7 +184,7 @@ export async function explainPaths(url: string, file: string): Promise<string> {
     const out: string[] = [
       '# Statements on each path, with their plans',
       '',
-      'Written by `npm run bench` (bench/explain.ts) on the seeded workspace, before the load. Each',
+      'Written by `npm run bench` (before the load) or `npx tsx bench/explain.ts` on the seeded workspace. Each',
       "case's service call is run once through a Kysely that logs its statements; each distinct",
       'statement is then run again under `EXPLAIN (ANALYZE, BUFFERS)` and rolled back. Listener',
       'reads and work after the ack (replies, re-rendered copies) are not included.',
