@@ -6,12 +6,14 @@
 import { writeFile } from 'node:fs/promises';
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Db } from '../src/db/database.js';
 import type { Database } from '../src/db/tables.js';
 import { decide } from '../src/services/approval-service.js';
 import { listWaiting } from '../src/services/approval-view-service.js';
 import type { ServiceDeps } from '../src/services/change.js';
 import { engagementStatus } from '../src/services/engagement-status-service.js';
 import { handlePartnerJoin, recordJoinOutcome } from '../src/services/gating-service.js';
+import { homeContent } from '../src/services/home-service.js';
 import { grantRole } from '../src/services/role-service.js';
 import { addScopeItem } from '../src/services/scope-service.js';
 import {
@@ -43,6 +45,11 @@ const PATHS: { name: string; run: (deps: ServiceDeps) => Promise<unknown> }[] = 
   {
     name: 'approve-list',
     run: (deps) => listWaiting(deps, { teamId: TEAM.id, userId: executive(48) }),
+  },
+  {
+    // What every App Home publish reads (the list above plus the engagements).
+    name: 'app-home',
+    run: (deps) => homeContent(deps, TEAM.id, executive(48)),
   },
   {
     name: 'approve',
@@ -177,7 +184,7 @@ export async function explainPaths(url: string, file: string): Promise<string> {
     const out: string[] = [
       '# Statements on each path, with their plans',
       '',
-      'Written by `npm run bench` (bench/explain.ts) on the seeded workspace, before the load. Each',
+      'Written by `npm run bench` (before the load) or `npx tsx bench/explain.ts` on the seeded workspace. Each',
       "case's service call is run once through a Kysely that logs its statements; each distinct",
       'statement is then run again under `EXPLAIN (ANALYZE, BUFFERS)` and rolled back. Listener',
       'reads and work after the ack (replies, re-rendered copies) are not included.',
@@ -227,4 +234,50 @@ export async function explainPaths(url: string, file: string): Promise<string> {
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * `npx tsx bench/explain.ts [file]`: the statement trace alone (no load): an embedded
+ * PostgreSQL (or DATABASE_URL's server as is), migrated and seeded as `npm run bench` seeds it,
+ * then bench/EXPLAIN.md (or `file`). The embedded server and its folder are removed after.
+ */
+async function main(): Promise<void> {
+  const { chmod, mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { sql } = await import('kysely');
+  const { startEmbeddedPostgres } = await import('../src/db/embedded-postgres.js');
+  const { migrateToLatest } = await import('../src/db/migrate.js');
+  const { seedLargeWorkspace } = await import('./seed.js');
+  const work = await mkdtemp(path.join(tmpdir(), 'amos-explain-'));
+  await chmod(work, 0o755);
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(work, 'pg-data'),
+    persistent: false,
+  });
+  try {
+    // No statement timeout: the bulk seed statements take seconds on a loaded machine.
+    const db: Db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: embedded.url, max: 2 }),
+      }),
+    });
+    try {
+      await migrateToLatest(db);
+      await seedLargeWorkspace(db);
+      await sql`analyze`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+    const file = process.argv[2] ?? path.join(import.meta.dirname, 'EXPLAIN.md');
+    const text = await explainPaths(embedded.url, file);
+    console.log(text.split('\n## ')[0]);
+  } finally {
+    await embedded.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  await main();
 }

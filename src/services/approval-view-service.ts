@@ -1,11 +1,24 @@
 import {
+  type ApprovalEngagementRow,
+  listApprovalMessagesOf,
+  listScopeItemsOf,
+  listStageCheckpointsOf,
+  listWaitingApprovals,
+} from '../db/approval-list-repository.js';
+import {
+  type ApprovalMessageRow,
+  type ApprovalRequestRow,
   findApprovalWithEngagement,
   insertApprovalMessage,
   listApprovalMessages,
-  listPendingApprovals,
   toApprovalRequest,
 } from '../db/approval-repository.js';
-import { listScopeItems, listStageCheckpoints } from '../db/scope-repository.js';
+import {
+  listScopeItems,
+  listStageCheckpoints,
+  type ScopeItemRow,
+  type StageCheckpointRow,
+} from '../db/scope-repository.js';
 import { type ApprovalStatus, approverIds, castVote, type Vote } from '../domain/approvals.js';
 import { engagementLabel, type Stage } from '../domain/engagement.js';
 import { parseRef } from '../domain/refs.js';
@@ -52,20 +65,15 @@ export interface ApprovalView {
 
 const refNumber = (ref: string) => parseRef(ref)?.n ?? 0;
 
-/** The request as its Slack copies show it, or undefined when it is not this workspace's. */
-export async function loadApprovalView(
-  deps: ServiceDeps,
+/** Builds the view from its rows (one request, or each of a list read in a few statements). */
+function toApprovalView(
   teamId: string,
-  approvalRequestId: string,
-): Promise<ApprovalView | undefined> {
-  const found = await findApprovalWithEngagement(deps.db, teamId, approvalRequestId);
-  if (!found) return undefined;
-  const { request: row, engagement } = found;
-  const [items, stages, copies] = await Promise.all([
-    listScopeItems(deps.db, teamId, engagement.id),
-    listStageCheckpoints(deps.db, teamId, engagement.id),
-    listApprovalMessages(deps.db, teamId, row.id),
-  ]);
+  row: ApprovalRequestRow,
+  engagement: ApprovalEngagementRow,
+  items: readonly ScopeItemRow[],
+  stages: readonly StageCheckpointRow[],
+  copies: readonly ApprovalMessageRow[],
+): ApprovalView {
   const request = toApprovalRequest(row);
   return {
     teamId,
@@ -99,25 +107,87 @@ export async function loadApprovalView(
   };
 }
 
+/** The request as its Slack copies show it, or undefined when it is not this workspace's. */
+export async function loadApprovalView(
+  deps: ServiceDeps,
+  teamId: string,
+  approvalRequestId: string,
+): Promise<ApprovalView | undefined> {
+  const found = await findApprovalWithEngagement(deps.db, teamId, approvalRequestId);
+  if (!found) return undefined;
+  const { request: row, engagement } = found;
+  const [items, stages, copies] = await Promise.all([
+    listScopeItems(deps.db, teamId, engagement.id),
+    listStageCheckpoints(deps.db, teamId, engagement.id),
+    listApprovalMessages(deps.db, teamId, row.id),
+  ]);
+  return toApprovalView(teamId, row, engagement, items, stages, copies);
+}
+
+/**
+ * How many requests a list shows in full (each with its buttons: four blocks, so a message
+ * stays within Block Kit's 50 blocks and App Home within its 100); the rest are counted.
+ */
+export const WAITING_LISTED = 10;
+
+/** What waits on someone: the first requests, oldest first, and how many there are in all. */
+export interface WaitingList {
+  readonly views: readonly ApprovalView[];
+  readonly total: number;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
 /**
  * What waits on the caller (executives and admins only): pending requests of the workspace
- * they did not request or author and have not voted on, oldest first; optionally one engagement's.
+ * they did not request or author and have not voted on, oldest first; optionally one
+ * engagement's. The first `limit` in full and the count of all, in five statements whatever
+ * the number of pending requests (the actor, the requests, their items, stages and copies).
  */
 export async function listWaiting(
   deps: ServiceDeps,
   request: { teamId: string; userId: string; slug?: string | undefined },
-): Promise<ApprovalView[]> {
-  await actorWith(deps, request.teamId, request.userId, 'approve');
-  const pending = await listPendingApprovals(deps.db, request.teamId);
-  const slug = request.slug?.toLowerCase();
-  const mine = pending.filter(
-    (r) =>
-      (!slug || r.slug === slug) &&
-      !r.requester_ids.includes(request.userId) &&
-      !r.votes.some((v) => v.userId === request.userId),
+  limit = WAITING_LISTED,
+): Promise<WaitingList> {
+  const { teamId, userId } = request;
+  await actorWith(deps, teamId, userId, 'approve');
+  const { rows, total } = await listWaitingApprovals(deps.db, teamId, userId, {
+    slug: request.slug?.toLowerCase(),
+    limit,
+  });
+  if (rows.length === 0) return { views: [], total };
+  const engagementIds = [...new Set(rows.map((r) => r.engagement.id))];
+  const [items, stages, copies] = await Promise.all([
+    listScopeItemsOf(deps.db, teamId, engagementIds),
+    listStageCheckpointsOf(deps.db, teamId, engagementIds),
+    listApprovalMessagesOf(
+      deps.db,
+      teamId,
+      rows.map((r) => r.request.id),
+    ),
+  ]);
+  const itemsOf = groupBy(items, (i) => i.engagement_id);
+  const stagesOf = groupBy(stages, (s) => s.engagement_id);
+  const copiesOf = groupBy(copies, (c) => c.approval_request_id);
+  const views = rows.map(({ request: row, engagement }) =>
+    toApprovalView(
+      teamId,
+      row,
+      engagement,
+      itemsOf.get(engagement.id) ?? [],
+      stagesOf.get(engagement.id) ?? [],
+      copiesOf.get(row.id) ?? [],
+    ),
   );
-  const views = await Promise.all(mine.map((r) => loadApprovalView(deps, request.teamId, r.id)));
-  return views.filter((v): v is ApprovalView => v !== undefined);
+  return { views, total };
 }
 
 /** Remembers a Slack copy of a request (channel + ts), so every copy is updated when it is decided. */

@@ -2,17 +2,20 @@ import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
-import { type ApprovalView, listWaiting } from './approval-view-service.js';
+import { listWaiting, type WaitingList } from './approval-view-service.js';
 import type { ServiceDeps } from './change.js';
 import { type EngagementListItem, engagementStatus } from './engagement-status-service.js';
 
 /** What a person's App Home shows: what waits on them and the engagements they can see. */
 export interface HomeContent {
   readonly actor: Actor;
-  readonly waiting: readonly ApprovalView[];
+  /** The first requests waiting on them and how many in all (empty for those who may not vote). */
+  readonly waiting: WaitingList;
   readonly engagements: readonly EngagementListItem[];
   readonly partnerView: boolean;
 }
+
+const NONE: WaitingList = { views: [], total: 0 };
 
 /** Reads (never changes) what App Home shows for one user of one workspace. */
 export async function homeContent(
@@ -21,9 +24,10 @@ export async function homeContent(
   userId: string,
 ): Promise<HomeContent> {
   const actor = await loadActor(deps.db, teamId, userId, deps.admins);
-  if (actor.roles.length === 0) return { actor, waiting: [], engagements: [], partnerView: false };
+  if (actor.roles.length === 0)
+    return { actor, waiting: NONE, engagements: [], partnerView: false };
   const [waiting, status] = await Promise.all([
-    can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve([]),
+    can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve(NONE),
     engagementStatus(deps, { teamId, userId }),
   ]);
   return {

@@ -69,7 +69,9 @@ describe('approval request copies', () => {
       ...big,
       id: `11111111-2222-3333-4444-${String(i).padStart(12, '0')}`,
     }));
-    expect(checkMessage(waitingList(many, { notice: long(4000) }))).toEqual([]);
+    expect(checkMessage(waitingList({ views: many, total: 600 }, { notice: long(4000) }))).toEqual(
+      [],
+    );
     expect(checkView(rejectModal(big, '{}'))).toEqual([]);
     expect(checkMessage(requesterNotice({ ...big, status: 'rejected' }))).toEqual([]);
   });

@@ -211,7 +211,9 @@ const CASES: Record<string, Case | null> = {
         problems: [],
       }),
   },
-  'approval-replies.waitingList': { run: () => approvalReplies.waitingList([approvalView()]) },
+  'approval-replies.waitingList': {
+    run: () => approvalReplies.waitingList({ views: [approvalView()], total: 1 }),
+  },
   'approval-replies.voteReply': {
     run: () =>
       approvalReplies.voteReply(
@@ -340,7 +342,7 @@ const CASES: Record<string, Case | null> = {
         'U0EXEC',
         {
           actor: { userId: 'U0EXEC', roles: ['executive'] } as never,
-          waiting: [approvalView()],
+          waiting: { views: [approvalView()], total: 1 },
           engagements: [{ slug: 'acme-q3', name: HOSTILE, stage: 'draft' }],
           partnerView: false,
         },

@@ -2,14 +2,16 @@ import type { KnownBlock, View } from '@slack/types';
 import { STAGE_LABELS } from '../../domain/engagement.js';
 import { capitalize, REASON_MAX } from '../../domain/text.js';
 import type { DecideOutcome } from '../../services/approval-service.js';
-import type { ApprovalView } from '../../services/approval-view-service.js';
+import {
+  type ApprovalView,
+  WAITING_LISTED,
+  type WaitingList,
+} from '../../services/approval-view-service.js';
 import { APPROVAL } from '../ids.js';
 import { decisionLine, subjectText, tallyLine } from './approval.js';
 import { slackDate } from './dates.js';
 import { scopeDigest } from './requirements.js';
 import { context, esc, type Rendered, section } from './text.js';
-
-const MAX_LISTED = 10;
 
 function waitingItem(view: ApprovalView): KnownBlock[] {
   const { engagement } = view;
@@ -42,35 +44,42 @@ function waitingItem(view: ApprovalView): KnownBlock[] {
 }
 
 /**
- * What waits on the caller, each item with Approve / Reject buttons (at most ten, then how
- * many more), or a kind note that nothing does. `notice` goes on top (e.g. the last decision).
+ * What waits on the caller, each item with Approve / Reject buttons (the first ten at most,
+ * oldest first, then how many more and how to narrow the list), or a kind note that nothing
+ * does. `notice` goes on top (e.g. the last decision). Within Block Kit's 50 blocks.
  */
 export function waitingList(
-  views: readonly ApprovalView[],
+  list: WaitingList,
   options: { slug?: string | undefined; notice?: string | undefined } = {},
 ): Rendered {
   const top = options.notice ? [section(options.notice), { type: 'divider' } as KnownBlock] : [];
   const where = options.slug ? ` in ${options.slug.toUpperCase()}` : '';
-  if (views.length === 0) {
+  const listed = list.views.slice(0, WAITING_LISTED);
+  const n = Math.max(list.total, list.views.length);
+  if (n === 0) {
     const text = `Nothing${where} waits on your decision right now. When execution requirements or a change request need you, AMOS sends you a DM with Approve and Reject buttons, and \`/amos approve\` lists them here.`;
     return { text: options.notice ?? text, blocks: [...top, section(`:sparkles: ${text}`)] };
   }
-  const n = views.length;
   const heading = `*${n} ${n === 1 ? 'item waits' : 'items wait'} on your decision${where}*`;
   const blocks: KnownBlock[] = [...top, section(heading)];
-  for (const view of views.slice(0, MAX_LISTED)) {
+  for (const view of listed) {
     blocks.push({ type: 'divider' }, ...waitingItem(view));
   }
-  if (n > MAX_LISTED) blocks.push(context(`…and ${n - MAX_LISTED} more, oldest first.`));
-  const [first] = views;
+  const more = n - listed.length;
+  if (more > 0) {
+    const narrow = options.slug ? '' : " To see one engagement's: `/amos approve <slug>`.";
+    blocks.push(context(`…and ${more} more, oldest first.${narrow}`));
+  }
+  const [first] = listed;
   const example = first ? `${first.engagement.slug} ${first.ref}` : 'acme-q3 EX-1';
   blocks.push(
     context(
       `To approve with a note: \`/amos approve ${example} <note>\`. To reject: \`/amos reject ${example} <reason>\`.`,
     ),
   );
-  const refs = views.map((v) => `${v.ref} (${v.engagement.label})`).join(', ');
-  return { text: options.notice ?? `Waiting on your decision: ${refs}`, blocks };
+  const refs = listed.map((v) => `${v.ref} (${v.engagement.label})`).join(', ');
+  const rest = more > 0 ? ` and ${more} more` : '';
+  return { text: options.notice ?? `Waiting on your decision: ${refs}${rest}`, blocks };
 }
 
 /** The reply to the person who voted: what their vote did and what happens next. */

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { ApprovalMessageRow, ApprovalRequestRow } from './approval-repository.js';
+import type { Db, Trx } from './database.js';
+import type { ScopeItemRow, StageCheckpointRow } from './scope-repository.js';
+
+// The reads of a list of approval requests (`/amos approve`, App Home): a fixed number of
+// statements whatever the number of requests, where one `loadApprovalView` per request was
+// five (bench/FINDINGS.md, "What each fix bought").
+
+/** The engagement fields a request's messages show. */
+export interface ApprovalEngagementRow {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly client: string;
+  readonly stage: string;
+  readonly sponsor_ids: string[];
+  readonly escalation_path: { level1: string[] };
+}
+
+/**
+ * The pending requests of the workspace waiting on `userId` (not requested or authored by them,
+ * no vote of theirs), oldest first, optionally of one engagement: the first `limit`, with their
+ * engagements, and how many there are in all. One statement.
+ */
+export async function listWaitingApprovals(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+  options: { slug?: string | undefined; limit: number },
+): Promise<{
+  rows: { request: ApprovalRequestRow; engagement: ApprovalEngagementRow }[];
+  total: number;
+}> {
+  let query = db
+    .selectFrom('approval_request')
+    .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
+    .selectAll('approval_request')
+    .select([
+      'engagement.slug as e_slug',
+      'engagement.name as e_name',
+      'engagement.client as e_client',
+      'engagement.stage as e_stage',
+      'engagement.sponsor_ids as e_sponsor_ids',
+      'engagement.escalation_path as e_escalation_path',
+      sql<string>`count(*) over ()`.as('total'),
+    ])
+    .where('approval_request.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('approval_request.status', '=', 'pending')
+    .where(sql<boolean>`not (${userId} = any(approval_request.requester_ids))`)
+    .where(sql<boolean>`not (approval_request.votes @> ${JSON.stringify([{ userId }])}::jsonb)`);
+  if (options.slug) query = query.where('engagement.slug', '=', options.slug);
+  const found = await query
+    .orderBy('approval_request.requested_at')
+    .orderBy('approval_request.ref')
+    .limit(options.limit)
+    .execute();
+  return {
+    total: Number(found[0]?.total ?? 0),
+    rows: found.map((row) => {
+      const {
+        e_slug,
+        e_name,
+        e_client,
+        e_stage,
+        e_sponsor_ids,
+        e_escalation_path,
+        total,
+        ...request
+      } = row;
+      return {
+        request: request as ApprovalRequestRow,
+        engagement: {
+          id: request.engagement_id,
+          slug: e_slug,
+          name: e_name,
+          client: e_client,
+          stage: e_stage,
+          sponsor_ids: e_sponsor_ids,
+          escalation_path: e_escalation_path,
+        },
+      };
+    }),
+  };
+}
+
+/** The scope items of these engagements, in each engagement's order (as `listScopeItems`). */
+export async function listScopeItemsOf(
+  db: Db | Trx,
+  teamId: string,
+  engagementIds: readonly string[],
+): Promise<ScopeItemRow[]> {
+  if (engagementIds.length === 0) return [];
+  return db
+    .selectFrom('scope_item')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', sql<string>`any(${[...engagementIds]})`)
+    .orderBy('created_at')
+    .orderBy('ref')
+    .execute();
+}
+
+/** The stage checkpoints of these engagements, in each engagement's order (as `listStageCheckpoints`). */
+export async function listStageCheckpointsOf(
+  db: Db | Trx,
+  teamId: string,
+  engagementIds: readonly string[],
+): Promise<StageCheckpointRow[]> {
+  if (engagementIds.length === 0) return [];
+  return db
+    .selectFrom('stage_checkpoint')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', sql<string>`any(${[...engagementIds]})`)
+    .orderBy('due_date')
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Every stored Slack copy of these requests (as `listApprovalMessages`). */
+export async function listApprovalMessagesOf(
+  db: Db | Trx,
+  teamId: string,
+  approvalRequestIds: readonly string[],
+): Promise<ApprovalMessageRow[]> {
+  if (approvalRequestIds.length === 0) return [];
+  return db
+    .selectFrom('approval_message')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('approval_request_id', '=', sql<string>`any(${[...approvalRequestIds]})`)
+    .orderBy('ts')
+    .execute();
+}
