@@ -3,6 +3,16 @@ import type { KnownBlock } from '@slack/types';
 /** Slack's limit for a section's text; longer text is cut with an ellipsis. */
 export const SECTION_TEXT_MAX = 3000;
 
+/**
+ * Typed text made inert for mrkdwn (and a message's fallback `text`): `&`, `<` and `>` become
+ * entities, as Slack documents, so no typed text can mention, broadcast or link. Apply it once,
+ * to the typed value, where it is put into mrkdwn; never to plain_text (Slack shows entities
+ * there as typed) nor to an input's initial_value.
+ */
+export function esc(typed: string): string {
+  return typed.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
