@@ -105,6 +105,8 @@ export type ReminderSubject =
       /** The item is finished (its deliverable accepted, its stage review approved). */
       readonly done: boolean;
     }
+  /** The weekly digest's executive, who still holds the role. */
+  | { readonly kind: 'executive' }
   | { readonly kind: 'missing' };
 
 export type ReminderDecision =
@@ -125,7 +127,9 @@ export function decideReminder(kind: ReminderKind, subject: ReminderSubject): Re
       : { send: false, why: `the request is ${subject.status}` };
   }
   if (kind === 'weekly_digest') {
-    return { send: true, audience: { partnerChannel: false, operator: false }, repeat: true };
+    return subject.kind === 'executive'
+      ? { send: true, audience: { partnerChannel: false, operator: false }, repeat: true }
+      : { send: false, why: 'not an executive' };
   }
   if (subject.kind !== 'due_item') return { send: false, why: 'not a due item' };
   if (subject.done) return { send: false, why: 'the item is done' };
