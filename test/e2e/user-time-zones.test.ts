@@ -47,20 +47,18 @@ describe('recipient time zones', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     const settings = { after: 3_600_000, repeat: 3_600_000, dueSoon: 3_600_000 };
-    await h.db
-      .transaction()
-      .execute((trx) =>
-        scheduleApprovalReminder(
-          trx,
-          {
-            teamId: TEAM.id,
-            engagementId: e.id,
-            approvalRequestId: request.id,
-            requestedAt: clock.now(),
-          },
-          settings,
-        ),
-      );
+    await h.db.transaction().execute((trx) =>
+      scheduleApprovalReminder(
+        trx,
+        {
+          teamId: TEAM.id,
+          engagementId: e.id,
+          approvalRequestId: request.id,
+          requestedAt: clock.now(),
+        },
+        settings,
+      ),
+    );
     const client = new WebClient(TEAM.botToken, { slackApiUrl: h.fake.apiUrl });
     const fetch = async (_team: string, user: string) =>
       ((await client.users.info({ user })).user?.tz as string | undefined) ?? null;
