@@ -26,8 +26,29 @@ export async function scheduleReminders(
   reminders: readonly NewReminder[],
   now: Date,
 ): Promise<number> {
-  if (reminders.length === 0) return 0;
-  const result = await trx
+  return (await storeReminders(trx, reminders, now, 'pending')).length;
+}
+
+/**
+ * Stores deliveries handed over in this transaction as already sent, returning the keys that
+ * were new: only those may be handed over (a key stored before was handed over before).
+ */
+export async function storeSentReminders(
+  trx: Trx,
+  reminders: readonly NewReminder[],
+  now: Date,
+): Promise<Set<string>> {
+  return new Set(await storeReminders(trx, reminders, now, 'sent'));
+}
+
+async function storeReminders(
+  trx: Trx,
+  reminders: readonly NewReminder[],
+  now: Date,
+  status: 'pending' | 'sent',
+): Promise<string[]> {
+  if (reminders.length === 0) return [];
+  const rows = await trx
     .insertInto('scheduled_reminder')
     .values(
       reminders.map((r) => ({
@@ -41,11 +62,14 @@ export async function scheduleReminders(
         send_at: r.sendAt,
         details: JSON.stringify(r.details),
         created_at: now,
+        status,
+        ...(status === 'sent' ? { outcome: 'handed to its job', finished_at: now } : {}),
       })),
     )
     .onConflict((oc) => oc.column('key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+    .returning('key')
+    .execute();
+  return rows.map((r) => r.key);
 }
 
 /** Cancels every pending reminder about a subject (an approval decided, an item removed). */
@@ -112,19 +136,33 @@ export async function claimDueReminders(
   return rows.map(toReminder);
 }
 
-/** Marks claimed reminders finished (done, sent, dropped), with a short reason each. */
+/**
+ * Marks claimed reminders finished (done, sent, dropped), with a short reason each: one update
+ * per distinct (status, reason), each by primary key, so its cost is that of the rows it marks.
+ */
 export async function finishReminders(
   trx: Trx,
   finished: readonly { key: string; status: Exclude<ReminderStatus, 'pending'>; outcome: string }[],
   now: Date,
 ): Promise<void> {
-  if (finished.length === 0) return;
-  await sql`
-    update scheduled_reminder r
-    set status = v.status, outcome = v.outcome, finished_at = ${now}
-    from unnest(${finished.map((f) => f.key)}::text[], ${finished.map((f) => f.status)}::text[],
-                ${finished.map((f) => f.outcome)}::text[]) as v(key, status, outcome)
-    where r.key = v.key and r.status = 'pending'`.execute(trx);
+  const groups = new Map<
+    string,
+    { status: Exclude<ReminderStatus, 'pending'>; outcome: string; keys: string[] }
+  >();
+  for (const f of finished) {
+    const id = `${f.status}\u0000${f.outcome}`;
+    const group = groups.get(id) ?? { status: f.status, outcome: f.outcome, keys: [] };
+    group.keys.push(f.key);
+    groups.set(id, group);
+  }
+  for (const group of groups.values()) {
+    await trx
+      .updateTable('scheduled_reminder')
+      .set({ status: group.status, outcome: group.outcome, finished_at: now })
+      .where(sql<boolean>`key = any(${group.keys}::text[])`)
+      .where('status', '=', 'pending')
+      .execute();
+  }
 }
 
 /** Reminders of a team in a test or report: every stored row about one subject, by send time. */

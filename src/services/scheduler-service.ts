@@ -16,6 +16,7 @@ import {
   pendingDigestUsers,
   type StoredReminder,
   scheduleReminders,
+  storeSentReminders,
 } from '../db/reminder-repository.js';
 import { findSlackUsers } from '../db/slack-user-repository.js';
 import { type WeeklyDigest, weeklyDigest } from '../domain/digest.js';
@@ -377,6 +378,7 @@ async function handleBatch(
   for (const [teamId, rows] of groupBy(claimed, (r) => r.teamId)) {
     const states = await loadStates(trx, teamId, rows);
     const fanOuts: { row: StoredReminder; recipients: string[] }[] = [];
+    const immediate: NewReminder[] = [];
     for (const row of rows) {
       const decision = decideReminder(row.kind as ReminderKind, subjectOf(row, states));
       if (!decision.send || !stillFor(row, decision, states)) {
@@ -429,8 +431,25 @@ async function handleBatch(
               deps.workingHours,
             )
           : at;
-        added.push({ ...row, key: `${row.key}:${recipient}`, recipient, sendAt });
+        const delivery = { ...row, key: `${row.key}:${recipient}`, recipient, sendAt };
+        // Due now (a channel, or inside the person's hours): handed over in this transaction.
+        if (sendAt.getTime() <= now.getTime()) immediate.push(delivery);
+        else added.push(delivery);
       }
+    }
+    const fresh = await storeSentReminders(trx, immediate, now);
+    for (const row of immediate) {
+      if (!fresh.has(row.key) || !row.recipient) continue;
+      await deps.deliver(trx, {
+        key: row.key,
+        teamId,
+        kind: row.kind as ReminderKind,
+        engagementId: row.engagementId,
+        recipient: row.recipient,
+        dueAt: row.dueAt,
+        subject: await subjectView(trx, row, states, now),
+      });
+      delivered += 1;
     }
   }
   await scheduleReminders(trx, added, now);
