@@ -5,20 +5,23 @@ import {
   exportCommand,
   verifyLogCommand,
 } from './cli/decision-log-commands.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, StartupRefusal } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { openDatabase, type RunningApp, startApp } from './main.js';
-import { LOCAL_PEOPLE, LOCAL_TEAM, startLocalSandbox } from './sandbox/local-workspace.js';
+import { openDatabase, startApp } from './main.js';
+import { sandboxCommand } from './sandbox/sandbox-command.js';
 
 const USAGE = `Usage: amos <command>
 
 Commands:
   start                 run the Slack app (HTTP or Socket Mode), migrating the database first
   migrate               apply pending database migrations and exit
-  local                 run the app against a Slack stand-in on 127.0.0.1 (no Slack app needed)
+  sandbox [--demo]      the whole bot in a browser, no Slack needed (also: local)
 ${DECISION_LOG_USAGE}
   help                  show this text`;
+
+const SANDBOX_HINT =
+  'No Slack workspace? Try the whole bot in your browser instead: npm run sandbox (add -- --demo for sample engagements).';
 
 /**
  * Stops the app once on SIGINT/SIGTERM (a second signal forces exit). Installed before the
@@ -76,18 +79,6 @@ function slackPlaceholder(env: NodeJS.ProcessEnv): Record<string, string> {
     : { SLACK_SIGNING_SECRET: 'unused', SLACK_BOT_TOKEN: 'xoxb-unused' };
 }
 
-function localBanner(app: RunningApp, env: Record<string, string>): string {
-  return [
-    '',
-    `AMOS is running locally on http://127.0.0.1:${app.port} (readiness: /readyz).`,
-    `Slack is stood in for by ${env.SLACK_API_URL} (workspace ${LOCAL_TEAM.id}, "${LOCAL_TEAM.name}").`,
-    `Requests to POST /slack/events must be signed with SLACK_SIGNING_SECRET=${env.SLACK_SIGNING_SECRET}.`,
-    `People: ${LOCAL_PEOPLE.map((p) => `${p.realName} (${p.id})`).join(', ')}; U0ADMIN is an AMOS admin.`,
-    'Stop with Ctrl-C.',
-    '',
-  ].join('\n');
-}
-
 export async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const command = positionals[0] ?? 'start';
@@ -98,12 +89,10 @@ export async function main(argv: string[]): Promise<number> {
         started(await startApp());
         return -1;
       }
+      case 'sandbox':
       case 'local': {
         const started = stopOnSignal();
-        const sandbox = await startLocalSandbox();
-        const app = await startApp({ env: { ...process.env, ...sandbox.env } });
-        process.stdout.write(localBanner(app, sandbox.env));
-        started({ stop: () => app.stop().then(sandbox.stop) });
+        started(await sandboxCommand(argv.slice(argv.indexOf(command) + 1)));
         return -1;
       }
       case 'migrate':
@@ -135,6 +124,11 @@ export async function main(argv: string[]): Promise<number> {
           .map((p) => `  - ${p}`)
           .join('\n')}\n`,
       );
+      if (command === 'start') process.stderr.write(`${SANDBOX_HINT}\n`);
+      return 1;
+    }
+    if (error instanceof StartupRefusal) {
+      process.stderr.write(`AMOS cannot start: ${error.message}\n`);
       return 1;
     }
     process.stderr.write(

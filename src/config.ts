@@ -27,6 +27,42 @@ const duration = (fallback: string) =>
       return ms;
     });
 
+/** Shannon entropy, in bits, of a sequence of symbols taken as independent draws. */
+function entropyBits(symbols: readonly (string | number)[]): number {
+  const counts = new Map<string | number, number>();
+  for (const s of symbols) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let perSymbol = 0;
+  for (const count of counts.values()) {
+    const p = count / symbols.length;
+    perSymbol -= p * Math.log2(p);
+  }
+  return perSymbol * symbols.length;
+}
+
+/**
+ * Why a key is obviously weak, or undefined. Estimated strength is the lower of the
+ * characters' entropy and that of the steps between neighbours (which sees through runs such
+ * as `abcdef…`); random keys clear it by far (`openssl rand -hex 16` estimates above 90 bits).
+ */
+export function encryptionKeyWeakness(key: string): string | undefined {
+  const chars = [...key];
+  if (chars.length < 32) return 'is too short';
+  for (let period = 1; period <= chars.length / 2; period++) {
+    if (chars.every((c, i) => i < period || c === chars[i - period]))
+      return 'repeats a short pattern';
+  }
+  const distinct = new Set(chars).size;
+  if (distinct < 8) return `uses only ${distinct} different characters`;
+  const codes = chars.map((c) => c.codePointAt(0) ?? 0);
+  const steps = codes.slice(1).map((c, i) => c - (codes[i] ?? 0));
+  if (Math.min(entropyBits(chars), entropyBits(steps)) < 80)
+    return 'is too predictable (runs or repeated characters)';
+  return undefined;
+}
+
+const KEY_ADVICE =
+  'use a random key of at least 32 characters, e.g. the output of `openssl rand -hex 32` (to replace a key in use, give the old one as AMOS_ENCRYPTION_KEY_PREVIOUS)';
+
 const optionalText = z
   .string()
   .optional()
@@ -93,9 +129,12 @@ const schema = z.object({
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), {
       message: 'must be comma-separated Slack user IDs such as U012ABCDEF,U034GHIJKL',
     }),
-  AMOS_ENCRYPTION_KEY: optionalText.refine((k) => k === undefined || k.length >= 32, {
-    message: 'must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)',
+  AMOS_ENCRYPTION_KEY: optionalText.superRefine((key, ctx) => {
+    const weakness = key === undefined ? undefined : encryptionKeyWeakness(key);
+    if (weakness) ctx.addIssue({ code: 'custom', message: `${weakness}: ${KEY_ADVICE}` });
   }),
+  // The key being replaced: only read, to re-encrypt, so a weak old key can be rotated away.
+  AMOS_ENCRYPTION_KEY_PREVIOUS: optionalText,
   AMOS_REMINDER_AFTER: duration('24h'),
   AMOS_REMINDER_REPEAT: duration('24h'),
   AMOS_DUE_SOON: duration('48h'),
@@ -134,6 +173,8 @@ export type SlackMode =
       clientSecret: string;
       stateSecret: string;
       encryptionKey: string;
+      /** The key installations may still be encrypted with; re-encrypted on start. */
+      previousEncryptionKey: string | undefined;
     };
 
 export interface Config {
@@ -155,6 +196,9 @@ export interface Config {
   readonly reconcileEvery: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
+
+/** The app refuses to start for a reason found after the settings were read: one line. */
+export class StartupRefusal extends Error {}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -201,6 +245,7 @@ function slackMode(env: SlackEnv, problems: string[]): SlackMode | undefined {
       clientSecret: env.SLACK_CLIENT_SECRET!,
       stateSecret: env.SLACK_STATE_SECRET!,
       encryptionKey: env.AMOS_ENCRYPTION_KEY!,
+      previousEncryptionKey: undefined,
     };
   }
   if (env.SLACK_APP_TOKEN) {
@@ -262,10 +307,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ),
     problems,
   );
+  const previous = source.AMOS_ENCRYPTION_KEY_PREVIOUS?.trim() || undefined;
+  if (previous && previous === present('AMOS_ENCRYPTION_KEY'))
+    problems.push(
+      'AMOS_ENCRYPTION_KEY_PREVIOUS is invalid: it is the same as AMOS_ENCRYPTION_KEY; give the old key, or remove it',
+    );
   if (!parsed.success || !mode || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   return Object.freeze({
-    slack: Object.freeze({ ...mode, apiUrl: env.SLACK_API_URL }),
+    slack: Object.freeze({
+      ...mode,
+      ...(mode.kind === 'oauth' ? { previousEncryptionKey: previous } : {}),
+      apiUrl: env.SLACK_API_URL,
+    }),
     databaseUrl: env.DATABASE_URL,
     dataDir: env.AMOS_DATA_DIR,
     port: env.PORT,

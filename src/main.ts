@@ -6,7 +6,11 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-post
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
-import { createInstallationStore } from './services/installation-service.js';
+import {
+  checkInstallationKeys,
+  createInstallationStore,
+  keyCheckNotice,
+} from './services/installation-service.js';
 import { createTokenCipher } from './services/token-cipher.js';
 import { createSlackApp } from './slack/app.js';
 
@@ -32,7 +36,10 @@ export async function openDatabase(
       { dataDir: config.dataDir },
       'DATABASE_URL is not set: starting embedded PostgreSQL',
     );
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      onNotice: (message) => logger.info({ dataDir: config.dataDir }, message),
+    });
     url = embedded.url;
   }
   const db = createDb(url, {
@@ -58,14 +65,18 @@ export async function startApp(
     if (applied.length > 0)
       logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
     const services = createServices({ db, clock, admins: config.admins });
-    const installationStore =
-      config.slack.kind === 'oauth'
-        ? createInstallationStore({
-            db,
-            clock,
-            cipher: createTokenCipher(config.slack.encryptionKey),
-          })
-        : undefined;
+    let installationStore: ReturnType<typeof createInstallationStore> | undefined;
+    if (config.slack.kind === 'oauth') {
+      const cipher = createTokenCipher(config.slack.encryptionKey);
+      const previous = config.slack.previousEncryptionKey;
+      const previousCipher = previous ? createTokenCipher(previous) : undefined;
+      const notice = keyCheckNotice(
+        await checkInstallationKeys({ db, cipher, previousCipher }),
+        previousCipher !== undefined,
+      );
+      if (notice) logger.info(notice);
+      installationStore = createInstallationStore({ db, clock, cipher, previousCipher });
+    }
     const slack = createSlackApp({
       config,
       services,

@@ -29,6 +29,9 @@ describe('npx amos', () => {
     expect(result.stderr).toMatch(/- SLACK_SIGNING_SECRET is missing: /);
     expect(result.stderr).toMatch(/- SLACK_BOT_TOKEN is missing: /);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^No Slack workspace\? .*npm run sandbox/,
+    );
   });
 
   it('answers an unknown command with usage and exit code 2', async () => {

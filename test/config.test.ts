@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../src/config.js';
+import { ConfigError, encryptionKeyWeakness, loadConfig, parseDuration } from '../src/config.js';
 
 const http = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1' };
 
@@ -107,5 +108,67 @@ describe('settings', () => {
     expect(config.admins).toEqual(['U01', 'U02']);
     expect(config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
     expect(loadConfig({ ...http, AMOS_WORKING_HOURS: 'off' }).workingHours).toBe('off');
+  });
+
+  describe('the encryption key', () => {
+    const oauth = {
+      SLACK_CLIENT_ID: '123.456',
+      SLACK_CLIENT_SECRET: 'client-secret',
+      SLACK_STATE_SECRET: 'state-secret',
+      SLACK_SIGNING_SECRET: 'signing-secret',
+    };
+    const strong = randomBytes(32).toString('hex');
+
+    it.each([
+      ['32 times a', 'a'.repeat(32), 'repeats a short pattern'],
+      ['abc repeated', 'abc'.repeat(16), 'repeats a short pattern'],
+      ['a block of 8 repeated', 'k3y!p4ss'.repeat(4), 'repeats a short pattern'],
+      [
+        'few distinct characters',
+        'aabbaabbabababbbaaabbbabababab' + 'ba' + 'ab',
+        'only 2 different',
+      ],
+      ['the alphabet', 'abcdefghijklmnopqrstuvwxyz0123456789', 'too predictable'],
+      ['too short', 'Xq7#pL2v', 'too short'],
+    ])('refuses %s, in one line saying what to use instead', (_, key, reason) => {
+      const found = problems({ ...oauth, AMOS_ENCRYPTION_KEY: key });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^AMOS_ENCRYPTION_KEY is invalid: /);
+      expect(found[0]).toContain(reason);
+      expect(found[0]).toContain('openssl rand -hex 32');
+      expect(found[0]).not.toContain('\n');
+      expect(found[0]).not.toContain(key); // the key itself is never echoed
+    });
+
+    it('refuses a weak key whichever Slack mode is used', () => {
+      expect(problems({ ...http, AMOS_ENCRYPTION_KEY: 'a'.repeat(40) })).toEqual([
+        expect.stringMatching(/^AMOS_ENCRYPTION_KEY is invalid: repeats a short pattern/),
+      ]);
+    });
+
+    it('accepts random keys of every usual shape', () => {
+      for (let i = 0; i < 200; i++) {
+        expect(encryptionKeyWeakness(randomBytes(16).toString('hex'))).toBeUndefined();
+        expect(encryptionKeyWeakness(randomBytes(32).toString('hex'))).toBeUndefined();
+        expect(encryptionKeyWeakness(randomBytes(32).toString('base64'))).toBeUndefined();
+      }
+      expect(encryptionKeyWeakness('correct-horse-battery-staple-of-2026')).toBeUndefined();
+      const config = loadConfig({ ...oauth, AMOS_ENCRYPTION_KEY: strong });
+      expect(config.slack).toMatchObject({ kind: 'oauth', encryptionKey: strong });
+    });
+
+    it('takes the previous key for rotation, even a weak one, but not the same key twice', () => {
+      const config = loadConfig({
+        ...oauth,
+        AMOS_ENCRYPTION_KEY: strong,
+        AMOS_ENCRYPTION_KEY_PREVIOUS: 'a'.repeat(32),
+      });
+      expect(config.slack).toMatchObject({ previousEncryptionKey: 'a'.repeat(32) });
+      expect(
+        problems({ ...oauth, AMOS_ENCRYPTION_KEY: strong, AMOS_ENCRYPTION_KEY_PREVIOUS: strong }),
+      ).toEqual([
+        expect.stringMatching(/^AMOS_ENCRYPTION_KEY_PREVIOUS is invalid: it is the same/),
+      ]);
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface WorkspaceTable {
   installed_by: string | null;
   /** AES-256-GCM ciphertext of the OAuth installation JSON (OAuth installs only). */
   installation_encrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  /** keyFingerprint of the AMOS_ENCRYPTION_KEY that encrypted the installation. */
+  installation_key_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   uninstalled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   installed_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -23,6 +25,12 @@ export interface SlackEventReceiptTable {
   team_id: string;
   event_id: string;
   event_type: string;
+  received_at: CreatedAt;
+}
+
+export interface RequestReceiptTable {
+  request_key: string;
+  team_id: string;
   received_at: CreatedAt;
 }
 
@@ -228,6 +236,7 @@ export interface SlackUserTable {
 export interface Database {
   workspace: WorkspaceTable;
   slack_event_receipt: SlackEventReceiptTable;
+  request_receipt: RequestReceiptTable;
   role_grant: RoleGrantTable;
   partner_org: PartnerOrgTable;
   partner_member: PartnerMemberTable;

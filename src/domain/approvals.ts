@@ -1,6 +1,6 @@
 import { ok, type Result, refuse } from './errors.js';
 import { type Actor, authorize, checkSeparationOfDuties } from './roles.js';
-import { isPresent } from './text.js';
+import { isPresent, REASON_MAX, tooLongMessage } from './text.js';
 
 export type VoteDecision = 'approve' | 'reject';
 /** `withdrawn`: closed without a decision because the Diagnostic outputs were sent back. */
@@ -105,6 +105,15 @@ export function castVote(
       {
         reason: 'A rejection needs a reason.',
       },
+    );
+  }
+  if (note && note.length > REASON_MAX) {
+    const what = decision === 'reject' ? 'reason' : 'note';
+    return refuse(
+      'invalid_input',
+      `Shorten the ${what}: ${tooLongMessage(REASON_MAX, note.length)}`,
+      undefined,
+      { reason: tooLongMessage(REASON_MAX, note.length) },
     );
   }
   const trimmed = note?.trim();

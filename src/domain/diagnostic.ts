@@ -5,6 +5,8 @@ import { isPresent } from './text.js';
 export const SCORE_MIN = 0;
 export const SCORE_MAX = 100;
 export const PRIORITIES_MAX = 20;
+/** The longest text each Diagnostic field takes (the form says so). */
+export const DIAGNOSTIC_TEXT_MAX = 3000;
 export const DIMENSIONS_MAX = 20;
 
 /** What an operator enters in System Entry (PRODUCT.md section 4, gate 1). */

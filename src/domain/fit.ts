@@ -1,5 +1,8 @@
 import { ok, type Result, refuse } from './errors.js';
-import { isPresent, joinAnd } from './text.js';
+import { isPresent, joinAnd, tooLongMessage } from './text.js';
+
+/** Longest evidence note accepted per criterion. */
+export const FIT_EVIDENCE_MAX = 1000;
 
 export const FIT_SIGNAL_KEYS = [
   'execution_partner_role',
@@ -133,6 +136,8 @@ export function assessFit(
     if (!answer) fieldErrors[criterion.key] = `Say whether ${criterion.label} holds.`;
     else if (answer.holds && !isPresent(answer.evidence)) {
       fieldErrors[criterion.key] = `Add the evidence that ${criterion.label} holds.`;
+    } else if (answer.evidence.length > FIT_EVIDENCE_MAX) {
+      fieldErrors[criterion.key] = tooLongMessage(FIT_EVIDENCE_MAX, answer.evidence.length);
     }
   }
   const invalid = Object.keys(fieldErrors) as FitCriterionKey[];

@@ -8,7 +8,7 @@ import {
 import { ok, type Refusal, type Result, refuse } from './errors.js';
 import { gateRefusal } from './gates.js';
 import { type Actor, authorize, checkSeparationOfDuties } from './roles.js';
-import { isPresent } from './text.js';
+import { isPresent, REASON_MAX, tooLongMessage } from './text.js';
 import {
   type DecisionToRecord,
   type LifecycleAction,
@@ -121,6 +121,12 @@ export function transition(
       undefined,
       { reason: 'A reason is required.' },
     );
+  }
+  if (input.reason && input.reason.length > REASON_MAX) {
+    const message = tooLongMessage(REASON_MAX, input.reason.length);
+    return refuse('invalid_input', `Shorten the reason: ${message}`, undefined, {
+      reason: message,
+    });
   }
   if (rule.authoredBy) {
     const { authorIds, what } = rule.authoredBy(engagement);

@@ -104,6 +104,11 @@ export interface RecordedResponse {
   errors: string[];
 }
 
+/** What changed the workspace: a Web API call (answered or refused) or a response_url post. */
+export type FakeSlackChange =
+  | { kind: 'call'; call: RecordedCall }
+  | { kind: 'response'; url: string; context: ResponseUrlContext; body: Obj };
+
 interface Answer {
   status: number;
   body: SlackBody;
@@ -158,6 +163,23 @@ export class FakeSlack {
   /** Modals opened or pushed and App Home views published, each as last returned to the app. */
   get views(): readonly FakeView[] {
     return this.ws.views;
+  }
+
+  /** The live in-memory workspace (for the local sandbox, which acts as its people). */
+  get workspace(): FakeWorkspace {
+    return this.ws;
+  }
+
+  /** Calls `listener` after each Web API call or response_url post is answered; returns an unsubscribe. */
+  onChange(listener: (change: FakeSlackChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private readonly changeListeners = new Set<(change: FakeSlackChange) => void>();
+
+  private notify(change: FakeSlackChange): void {
+    for (const listener of this.changeListeners) listener(change);
   }
 
   /** Files whose upload was completed, with their bytes. */
@@ -305,6 +327,7 @@ export class FakeSlack {
       status: answer.status,
       response,
     });
+    this.notify({ kind: 'call', call: this.calls.at(-1)! });
     if (this.latencyMs > 0) await this.pause(this.latencyMs);
     send(res, answer.status, response, answer.headers);
   }
@@ -400,6 +423,7 @@ export class FakeSlack {
       return;
     }
     this.applyResponse(entry.context, payload);
+    this.notify({ kind: 'response', url, context: entry.context, body: payload });
     send(res, status, { ok: true });
   }
 

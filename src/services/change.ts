@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db, Trx } from '../db/database.js';
 import { appendDecisionRecord } from '../db/decision-record-repository.js';
+import { claimRequestReceipt, pruneRequestReceipts } from '../db/request-receipt-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import { DomainRefusal, type Result, refuse } from '../domain/errors.js';
 import { type Actor, authorize, type Capability } from '../domain/roles.js';
@@ -11,7 +12,26 @@ export interface ServiceDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly admins: readonly string[];
+  /** The Slack request being answered, when there is one: a replay of it changes nothing. */
+  readonly request?: RequestIdentity;
 }
+
+/**
+ * A Slack request's identity (a hash of its signature, or its trigger id in Socket Mode). The
+ * first change of the request stores it in its own transaction; a second request with the same
+ * identity (a replay, on any instance) is refused and rolls back.
+ */
+export interface RequestIdentity {
+  readonly key: string;
+  /** True once a change of this request committed; its later changes need no second claim. */
+  claimed: boolean;
+}
+
+/** Old receipts are pruned by about one claim in this many. */
+const PRUNE_ONE_IN = 50;
+
+export const ALREADY_HANDLED =
+  'Already handled: Slack delivered this request before and it was acted on then, so nothing was changed again.';
 
 export interface RecordSpec {
   engagementId: string | null;
@@ -49,7 +69,9 @@ export function notFound(message: string): never {
 /**
  * Runs `work` in one database transaction with the acting user loaded: the change, its
  * decision records and its follow-up jobs commit together or not at all. Slack calls belong
- * after it returns.
+ * after it returns. When `deps.request` names the Slack request being answered, the request's
+ * first change stores its identity in the same transaction: a replayed request is refused
+ * ("Already handled") and rolls back.
  */
 export async function runChange<T>(
   deps: ServiceDeps,
@@ -57,7 +79,14 @@ export async function runChange<T>(
   userId: string,
   work: (change: Change) => Promise<T>,
 ): Promise<T> {
-  return deps.db.transaction().execute(async (trx) => {
+  const request = deps.request && !deps.request.claimed ? deps.request : undefined;
+  const result = await deps.db.transaction().execute(async (trx) => {
+    if (request) {
+      if (!(await claimRequestReceipt(trx, teamId, request.key))) {
+        throw new DomainRefusal(refuse('conflict', ALREADY_HANDLED).refusal);
+      }
+      if (Math.random() * PRUNE_ONE_IN < 1) await pruneRequestReceipts(trx);
+    }
     const actor = await loadActor(trx, teamId, userId, deps.admins);
     const now = deps.clock.now();
     const change: Change = {
@@ -83,4 +112,6 @@ export async function runChange<T>(
     };
     return work(change);
   });
+  if (request) request.claimed = true;
+  return result;
 }

@@ -56,7 +56,7 @@ export async function acknowledgeCharter(
           engagementId: engagement.id,
           kind: 'charter.acknowledged',
           subjectRef: null,
-          summary: `<@${userId}> acknowledged the engagement charter (version ${CHARTER_VERSION}).`,
+          summary: `${userId} acknowledged the engagement charter (version ${CHARTER_VERSION}).`,
           details: { userId, partnerOrgId: orgId, charterVersion: CHARTER_VERSION },
           capability: 'partner_act',
         })

@@ -200,7 +200,7 @@ async function linkAndRecord(
     engagementId: engagement.id,
     kind: 'engagement.channel_linked',
     subjectRef: null,
-    summary: `Partner channel <#${channelId}> ${created ? 'created (private) and linked' : 'linked'}.`,
+    summary: `Partner channel ${channelId} ${created ? 'created (private) and linked' : 'linked'}.`,
     details: { channelId, created },
     capability: 'create_engagement',
   });

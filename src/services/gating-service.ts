@@ -66,7 +66,7 @@ export async function handlePartnerJoin(
       engagementId: row.id,
       kind: 'boundary.partner_joined',
       subjectRef: null,
-      summary: `Partner <@${event.userId}> joined the partner channel ${why}: to be ${
+      summary: `Partner ${event.userId} joined the partner channel ${why}: to be ${
         action === 'remove' ? 'removed (enforce mode)' : 'warned (warn mode)'
       }.`,
       details: { ...ids(event), stage, action, memberOfEngagementOrg: isMember },
@@ -101,8 +101,8 @@ export async function recordJoinOutcome(
       subjectRef: null,
       summary:
         action === 'remove'
-          ? `Partner <@${userId}> was removed from the partner channel <#${channel}>.`
-          : `Partner <@${userId}> was warned that the partner channel <#${channel}> is not open to them.`,
+          ? `Partner ${userId} was removed from the partner channel ${channel}.`
+          : `Partner ${userId} was warned that the partner channel ${channel} is not open to them.`,
       details: { channel, user: userId, joinedRecord: outcome.joinedSeq },
     }),
   );
@@ -124,7 +124,7 @@ export async function handlePartnerMessage(
       engagementId: row.id,
       kind: 'boundary.partner_message',
       subjectRef: null,
-      summary: `Partner <@${event.userId}> posted in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: sent a notice.`,
+      summary: `Partner ${event.userId} posted in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: sent a notice.`,
       details: { ...ids(event), stage },
     });
     return { engagement: gated(row), reason: reasonFor(row, true), record };
@@ -169,7 +169,7 @@ export async function recordPartnerCommand(
       engagementId: engagement.id,
       kind: 'boundary.partner_command',
       subjectRef: null,
-      summary: `Partner <@${event.userId}> tried \`/amos ${event.command}\` in the partner channel while ${engagementLabel(engagement.slug)} is in ${STAGE_LABELS[engagement.stage]}: refused.`,
+      summary: `Partner ${event.userId} tried \`/amos ${event.command}\` in the partner channel while ${engagementLabel(engagement.slug)} is in ${STAGE_LABELS[engagement.stage]}: refused.`,
       details: { ...ids(event), command: event.command, stage: engagement.stage },
     }),
   );

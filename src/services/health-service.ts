@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /** True when PostgreSQL answers a trivial query within `timeoutMs`. Never throws. */
-export async function isDatabaseReachable(db: Db, timeoutMs = 2_000): Promise<boolean> {
+export async function isDatabaseReachable(db: Db, timeoutMs = 1_500): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

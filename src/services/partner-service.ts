@@ -130,7 +130,7 @@ export async function addPartnerMembers(
         engagementId: null,
         kind: 'partner.member_added',
         subjectRef: null,
-        summary: `Added <@${userId}> to the partner organisation ${org.name}.`,
+        summary: `Added ${userId} to the partner organisation ${org.name}.`,
         details: { partnerOrgId: org.id, partnerOrg: org.name, userId },
         capability: 'manage_partners',
       });
@@ -162,7 +162,7 @@ export async function removePartnerMembers(
         engagementId: null,
         kind: 'partner.member_removed',
         subjectRef: null,
-        summary: `Removed <@${userId}> from the partner organisation ${org.name}.`,
+        summary: `Removed ${userId} from the partner organisation ${org.name}.`,
         details: { partnerOrgId: org.id, partnerOrg: org.name, userId },
         capability: 'manage_partners',
       });

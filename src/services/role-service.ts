@@ -78,7 +78,7 @@ export async function grantRole(
         engagementId: null,
         kind: 'role.granted',
         subjectRef: null,
-        summary: `Granted the ${target.role} role to <@${target.userId}>.`,
+        summary: `Granted the ${target.role} role to ${target.userId}.`,
         details: { userId: target.userId, role: target.role },
         capability: 'grant_roles',
       });
@@ -162,7 +162,7 @@ export async function revokeRole(
       engagementId: null,
       kind: 'role.revoked',
       subjectRef: null,
-      summary: `Revoked the ${target.role} role from <@${target.userId}>.`,
+      summary: `Revoked the ${target.role} role from ${target.userId}.`,
       details: { userId: target.userId, role: target.role },
       capability: 'grant_roles',
     });

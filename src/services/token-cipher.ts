@@ -1,17 +1,29 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Authenticated encryption (AES-256-GCM) for secrets at rest, keyed from AMOS_ENCRYPTION_KEY.
  * The output is `v1.<iv>.<tag>.<ciphertext>` in base64url; tampering makes decrypt throw.
  */
 export interface TokenCipher {
+  /** Names the key without revealing it (see keyFingerprint); stored next to each ciphertext. */
+  readonly fingerprint: string;
   encrypt(plaintext: string): string;
   decrypt(sealed: string): string;
+}
+
+/**
+ * HMAC-SHA256 keyed by the secret over a fixed label, truncated to 64 bits: equal for the
+ * same key, and no plain hash of it (testing a guess at it is no easier than testing it
+ * against the ciphertext it sits next to).
+ */
+export function keyFingerprint(secret: string): string {
+  return createHmac('sha256', secret).update('amos-key-fingerprint').digest('hex').slice(0, 16);
 }
 
 export function createTokenCipher(secret: string): TokenCipher {
   const key = createHash('sha256').update(`amos-token-cipher:${secret}`).digest();
   return {
+    fingerprint: keyFingerprint(secret),
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

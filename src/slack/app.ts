@@ -18,6 +18,7 @@ import type { SlackDeps } from './context.js';
 import { unexpectedFailure } from './errors.js';
 import { trackInFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
+import { BODY_LIMIT_BYTES, refuseFutureTimestamps, requestProperties } from './request-identity.js';
 
 /**
  * Bounded retries for the Web API. The client's default retries a 5xx for about thirty
@@ -111,7 +112,11 @@ export function createSlackApp(deps: {
       endpoints: '/slack/events',
       logger: blogger,
       customRoutes,
+      // Each listener acks itself, after the change it makes has committed (README: "What an
+      // ack guarantees"); Bolt's ack-after-the-listener mode would make Slack calls delay it.
       processBeforeResponse: false,
+      bodyLimit: BODY_LIMIT_BYTES,
+      customPropertiesExtractor: requestProperties,
       clientId: slack.clientId,
       clientSecret: slack.clientSecret,
       stateSecret: slack.stateSecret,
@@ -146,8 +151,11 @@ export function createSlackApp(deps: {
             logger: blogger,
             customRoutes,
             processBeforeResponse: false,
+            bodyLimit: BODY_LIMIT_BYTES,
+            customPropertiesExtractor: requestProperties,
           });
   }
+  if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver);
   const app = new App({
     receiver,
     logger: blogger,

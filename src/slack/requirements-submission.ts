@@ -6,14 +6,18 @@ import type { SlackDeps } from './context.js';
 
 /**
  * Submits the requirements (the service checks the gate and opens EX-n), then DMs the sponsors.
- * Returns the operator's confirmation, naming anyone Slack would not let us reach.
+ * `committed` runs between the two (the listener acks there: the submission is committed, the
+ * Slack calls follow). Returns the operator's confirmation, naming anyone Slack would not let
+ * us reach.
  */
 export async function submitAndNotify(
   deps: SlackDeps,
   client: WebClient,
   target: EngagementTarget,
+  committed: () => Promise<void>,
 ): Promise<{ slug: string; text: string }> {
   const result = await submitRequirements(deps.services.deps, target);
+  await committed();
   const delivery = await sendApprovalRequest(
     client,
     deps.services.deps,

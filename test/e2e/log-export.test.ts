@@ -75,7 +75,7 @@ describe('/amos log', () => {
       `*#1*  <!date^${unix}^{date_short_pretty} at {time}|2026-11-20 12:00 UTC> · <@U0EXEC> _executive_\n\`engagement.note\` · *DX-1*\nDiagnostic DX-1 (v1) submitted for output review.`,
     );
     // A broadcast typed into a reason is shown, never triggered; mentions stay mentions.
-    expect(texts[3]).toContain('Sent back: scores, again, @channel see <@U0OPER|oper>');
+    expect(texts[3]).toContain('Sent back: scores, again, @channel see &lt;@U0OPER|oper&gt;');
     expect(texts[4]).toContain('*#3*');
     expect(texts[4]).toContain('*EX-1*');
   });

@@ -18,6 +18,12 @@ beforeEach(() => h.fake.reset());
 async function partner(userId: string, args: string): Promise<string> {
   const res = await h.driver.command(userId, `partner ${args}`);
   expect(res.status).toBe(200);
+  // A refusal is the ack itself (nothing was committed); a change's reply follows the ack.
+  const acked = res.json as { text?: string; response_type?: string } | undefined;
+  if (acked?.text) {
+    expect(acked.response_type).toBe('ephemeral');
+    return acked.text;
+  }
   const [reply] = await responsesTo(h, res.responseUrl);
   expect(reply?.body.response_type).toBe('ephemeral');
   return textOf(reply);

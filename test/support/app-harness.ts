@@ -24,6 +24,7 @@ export const TEAM = {
 export async function installWorkspace(
   databaseUrl: string,
   team: typeof TEAM & { installedBy: string },
+  encryptionKey: string = ENCRYPTION_KEY,
 ): Promise<void> {
   const db = createDb(databaseUrl, { max: 1 });
   try {
@@ -31,7 +32,7 @@ export async function installWorkspace(
     const store = createInstallationStore({
       db,
       clock: systemClock,
-      cipher: createTokenCipher(ENCRYPTION_KEY),
+      cipher: createTokenCipher(encryptionKey),
     });
     await store.storeInstallation({
       team: { id: team.id, name: team.name },
@@ -79,6 +80,8 @@ export interface HarnessOptions {
    * stored encrypted, as the install flow would) instead of the single-token install.
    */
   oauthTeams?: (typeof TEAM & { installedBy: string })[];
+  /** false: the oauthTeams' installations are already stored (a restart); stored afresh otherwise. */
+  install?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -97,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     };
     for (const team of options.oauthTeams) {
       fake.addTeam(team);
-      await installWorkspace(databaseUrl!, team);
+      if (options.install !== false) await installWorkspace(databaseUrl!, team);
     }
   } else {
     fake.addTeam(TEAM);

@@ -33,11 +33,43 @@ const id = (prefix: string) => `${prefix}${randomBytes(5).toString('hex').toUppe
  * Sends requests to the real Bolt receiver over HTTP, signed as Slack signs them: slash
  * commands and interactivity as form bodies, Events API deliveries as JSON.
  */
+/** A request exactly as it was sent: send it again (to any instance) to replay it. */
+export interface SentRequest {
+  body: string;
+  contentType: 'application/x-www-form-urlencoded' | 'application/json';
+  timestampSeconds: number;
+}
+
 export class SlackDriver {
   constructor(private readonly target: DriverTarget) {}
 
+  /** The last request this driver sent. */
+  last: SentRequest | undefined;
+
+  /** Sends `request` again, byte for byte with its signature, to this app or `eventsUrl`. */
+  async replay(
+    request: SentRequest | undefined = this.last,
+    eventsUrl = this.target.eventsUrl,
+  ): Promise<SlackHttpResponse> {
+    if (!request) throw new Error('nothing was sent yet');
+    return postSigned(eventsUrl, request.body, request.contentType, {
+      signingSecret: this.target.signingSecret,
+      timestampSeconds: request.timestampSeconds,
+    });
+  }
+
   private sign(overrides: SignOverrides = {}): SignedRequestOptions {
     return { signingSecret: this.target.signingSecret, ...overrides };
+  }
+
+  private post(
+    body: string,
+    contentType: SentRequest['contentType'],
+    options: SignedRequestOptions,
+  ): Promise<SlackHttpResponse> {
+    const timestampSeconds = options.timestampSeconds ?? Math.floor(Date.now() / 1000);
+    this.last = { body, contentType, timestampSeconds };
+    return postSigned(this.target.eventsUrl, body, contentType, { ...options, timestampSeconds });
   }
 
   /** `/amos <text>` typed by `userId` in `channelId`. */
@@ -63,12 +95,7 @@ export class SlackDriver {
       response_url: responseUrl,
       trigger_id: triggerId,
     });
-    const response = await postSigned(
-      this.target.eventsUrl,
-      body,
-      'application/x-www-form-urlencoded',
-      this.sign(options),
-    );
+    const response = await this.post(body, 'application/x-www-form-urlencoded', this.sign(options));
     return { ...response, responseUrl, triggerId };
   }
 
@@ -78,12 +105,7 @@ export class SlackDriver {
     options: SignOverrides = {},
   ): Promise<SlackHttpResponse> {
     const body = formBody({ payload: JSON.stringify(payload) });
-    return postSigned(
-      this.target.eventsUrl,
-      body,
-      'application/x-www-form-urlencoded',
-      this.sign(options),
-    );
+    return this.post(body, 'application/x-www-form-urlencoded', this.sign(options));
   }
 
   /** A button click in a message or view. */
@@ -177,12 +199,7 @@ export class SlackDriver {
       ],
       is_ext_shared_channel: false,
     });
-    const response = await postSigned(
-      this.target.eventsUrl,
-      body,
-      'application/json',
-      this.sign(options),
-    );
+    const response = await this.post(body, 'application/json', this.sign(options));
     return { ...response, eventId };
   }
 }

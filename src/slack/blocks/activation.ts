@@ -4,7 +4,15 @@ import type { ScopeItemFacts, StageCheckpointFacts } from '../../domain/engageme
 import { engagementLabel } from '../../domain/engagement.js';
 import { joinAnd } from '../../domain/text.js';
 import { ACTIVATION } from '../ids.js';
-import { context, header, type Rendered, SECTION_TEXT_MAX, section, truncate } from './text.js';
+import {
+  context,
+  esc,
+  header,
+  type Rendered,
+  SECTION_TEXT_MAX,
+  section,
+  truncate,
+} from './text.js';
 
 /** Room left for sections after the fixed blocks of a message (Slack allows 50 blocks). */
 const MAX_ENTRY_SECTIONS = 40;
@@ -40,9 +48,11 @@ export interface RequirementsView {
 }
 
 function scopeEntry(item: ScopeItemFacts): string {
-  const criteria = item.criteria.filter((c) => c.trim().length > 0).map((c) => `• ${c.trim()}`);
+  const criteria = item.criteria
+    .filter((c) => c.trim().length > 0)
+    .map((c) => `• ${esc(c.trim())}`);
   return [
-    `*${item.ref} · ${item.title}*  (due ${item.dueDate ?? 'not set'})`,
+    `*${item.ref} · ${esc(item.title)}*  (due ${item.dueDate ?? 'not set'})`,
     'Acceptance criteria:',
     ...criteria,
   ].join('\n');
@@ -52,14 +62,16 @@ function scopeEntry(item: ScopeItemFacts): string {
 export function requirementsMessage(view: RequirementsView): Rendered {
   const name = engagementLabel(view.slug);
   const ref = view.requirementsRef ? ` (${view.requirementsRef})` : '';
-  const stages = view.stages.map((s) => `• *${s.ref} · ${s.name}*: ${s.dueDate ?? 'date not set'}`);
+  const stages = view.stages.map(
+    (s) => `• *${s.ref} · ${esc(s.name)}*: ${s.dueDate ?? 'date not set'}`,
+  );
   const scope = packSections(view.scopeItems.map(scopeEntry));
   return {
     text: `Approved execution requirements${ref} for ${name}: ${view.scopeItems.length} scope items, ${view.stages.length} stage checkpoints.`,
     blocks: [
       header(`Approved execution requirements · ${name}`),
       section(
-        `*${view.name}* for ${view.client}${ref}. ${view.partnerName} delivers exactly this scope, to these acceptance criteria and dates. Anything new or different needs an approved change request first.`,
+        `*${esc(view.name)}* for ${esc(view.client)}${ref}. ${esc(view.partnerName)} delivers exactly this scope, to these acceptance criteria and dates. Anything new or different needs an approved change request first.`,
         ACTIVATION.requirementsBlock,
       ),
       { type: 'divider' },
@@ -79,11 +91,11 @@ export function requirementsMessage(view: RequirementsView): Rendered {
 export function charterMessage(slug: string, partnerName: string): Rendered {
   const name = engagementLabel(slug);
   return {
-    text: `Engagement charter for ${name}: what ${partnerName} does and does not do, and how the work is governed.`,
+    text: `Engagement charter for ${name}: what ${esc(partnerName)} does and does not do, and how the work is governed.`,
     blocks: [
       header(`Engagement charter · ${name}`),
       section(
-        `How ${partnerName} works on ${name}. Decisions, priorities and scoring stay with the client's executives; partners execute against them.`,
+        `How ${esc(partnerName)} works on ${name}. Decisions, priorities and scoring stay with the client's executives; partners execute against them.`,
         ACTIVATION.charterBlock,
       ),
       ...CHARTER.map((part) =>
@@ -168,8 +180,8 @@ export function activationReply(summary: ActivationSummary): string {
   const name = engagementLabel(summary.slug);
   const members =
     summary.memberIds.length > 0
-      ? `${summary.partnerName}'s members (${joinAnd(summary.memberIds.map((id) => `<@${id}>`))}) were invited to <#${summary.channelId}>`
-      : `${summary.partnerName} has no members yet, so nobody was invited to <#${summary.channelId}> (add them with \`/amos partner\`)`;
+      ? `${esc(summary.partnerName)}'s members (${joinAnd(summary.memberIds.map((id) => `<@${id}>`))}) were invited to <#${summary.channelId}>`
+      : `${esc(summary.partnerName)} has no members yet, so nobody was invited to <#${summary.channelId}> (add them with \`/amos partner\`)`;
   const lines = [
     `:white_check_mark: *${name} is active.* ${members}; the approved requirements and the charter were posted and pinned there, and each partner member was asked to acknowledge the charter.`,
   ];

@@ -1,13 +1,13 @@
 import type { KnownBlock, View } from '@slack/types';
 import { STAGE_LABELS } from '../../domain/engagement.js';
-import { capitalize } from '../../domain/text.js';
+import { capitalize, REASON_MAX } from '../../domain/text.js';
 import type { DecideOutcome } from '../../services/approval-service.js';
 import type { ApprovalView } from '../../services/approval-view-service.js';
 import { APPROVAL } from '../ids.js';
 import { decisionLine, subjectText, tallyLine } from './approval.js';
 import { slackDate } from './dates.js';
 import { scopeDigest } from './requirements.js';
-import { context, type Rendered, section } from './text.js';
+import { context, esc, type Rendered, section } from './text.js';
 
 const MAX_LISTED = 10;
 
@@ -15,7 +15,7 @@ function waitingItem(view: ApprovalView): KnownBlock[] {
   const { engagement } = view;
   return [
     section(
-      `*${view.ref}* · *${engagement.label}* ${engagement.name} (${engagement.client})\n${capitalize(subjectText(view))} from <@${view.requestedBy}>, ${slackDate(view.requestedAt)}. ${tallyLine(view)}.`,
+      `*${view.ref}* · *${engagement.label}* ${esc(engagement.name)} (${esc(engagement.client)})\n${capitalize(subjectText(view))} from <@${view.requestedBy}>, ${slackDate(view.requestedAt)}. ${tallyLine(view)}.`,
     ),
     context(scopeDigest(view.scopeItems, view.stages)),
     {
@@ -117,7 +117,7 @@ export function rejectModal(view: ApprovalView, metadata: string): View {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(
-        `*${view.ref}* · *${view.engagement.label}* ${view.engagement.name}\nThe ${subjectText(view)} from <@${view.requestedBy}>. ${tallyLine(view)}.`,
+        `*${view.ref}* · *${view.engagement.label}* ${esc(view.engagement.name)}\nThe ${subjectText(view)} from <@${view.requestedBy}>. ${tallyLine(view)}.`,
       ),
       {
         type: 'input',
@@ -125,13 +125,13 @@ export function rejectModal(view: ApprovalView, metadata: string): View {
         label: { type: 'plain_text', text: 'Why do you reject it?' },
         hint: {
           type: 'plain_text',
-          text: 'The requester sees this reason, and it goes into the decision record.',
+          text: `The requester sees this reason, and it goes into the decision record. At most ${REASON_MAX} characters.`,
         },
         element: {
           type: 'plain_text_input',
           action_id: APPROVAL.reasonAction,
           multiline: true,
-          max_length: 1000,
+          max_length: REASON_MAX,
           placeholder: { type: 'plain_text', text: 'What must change before you can approve?' },
         },
       },

@@ -5,7 +5,7 @@ import type { ApprovalView } from '../../services/approval-view-service.js';
 import { APPROVAL } from '../ids.js';
 import { slackDate } from './dates.js';
 import { requirementsBlocks } from './requirements.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
 const SUBJECTS: Readonly<Record<string, string>> = {
   execution_requirements: 'execution requirements',
@@ -51,14 +51,14 @@ export function decisionLine(view: ApprovalView): string {
       earlier.length > 0
         ? `\nEarlier ${plural(earlier.length, 'approval', 'approvals')}: ${earlier.map((v) => `${who(v.userId)} (${slackDate(v.at)})`).join(', ')}.`
         : '';
-    return `:x: *Rejected* by ${by}: ${rejection?.note ?? 'no reason given'}${before}`;
+    return `:x: *Rejected* by ${by}: ${rejection?.note ? esc(rejection.note) : 'no reason given'}${before}`;
   }
   if (view.status === 'approved') {
     const approvals = view.votes.filter((v) => v.decision === 'approve');
     const names = approvals.map((v) => `${who(v.userId)} (${slackDate(v.at)})`);
     const notes = approvals
       .filter((v) => v.note)
-      .map((v) => `\n>${who(v.userId)}: ${v.note}`)
+      .map((v) => `\n>${who(v.userId)}: ${esc(v.note ?? '')}`)
       .join('');
     return `:white_check_mark: *Approved* by ${joinAnd(names)}.${notes}`;
   }
@@ -142,14 +142,14 @@ export function approvalMessage(view: ApprovalView, recipientId: string | null):
     view.status === 'pending'
       ? `Approval needed: ${view.ref} · ${engagement.label}`
       : `${view.ref} · ${engagement.label}: ${view.status}`;
-  const intro = `*${engagement.name}* for ${engagement.client}\n${who(view.requestedBy)} submitted the ${subjectText(view)} *${view.ref}* for approval ${slackDate(view.requestedAt)}. ${needsLine(view)}`;
+  const intro = `*${esc(engagement.name)}* for ${esc(engagement.client)}\n${who(view.requestedBy)} submitted the ${subjectText(view)} *${view.ref}* for approval ${slackDate(view.requestedAt)}. ${needsLine(view)}`;
   const escalation =
     engagement.escalationLevel1.length > 0
       ? [context(`Escalation path, level 1: ${engagement.escalationLevel1.map(who).join(', ')}`)]
       : [];
   const text =
     view.status === 'pending'
-      ? `Approval needed: ${view.ref}, the ${subjectText(view)} of ${engagement.label} (${engagement.name}), from <@${view.requestedBy}>.`
+      ? `Approval needed: ${view.ref}, the ${subjectText(view)} of ${engagement.label} (${esc(engagement.name)}), from <@${view.requestedBy}>.`
       : `${view.ref} (${engagement.label}) ${isPlural(view) ? 'were' : 'was'} ${view.status}.`;
   return {
     text,
@@ -169,7 +169,7 @@ export function approvalMessage(view: ApprovalView, recipientId: string | null):
 /** The DM telling the requester that their request was decided, by whom, when and why. */
 export function requesterNotice(view: ApprovalView): Rendered {
   const { engagement } = view;
-  const what = `Your ${subjectText(view)} *${view.ref}* for *${engagement.label}* (${engagement.name})`;
+  const what = `Your ${subjectText(view)} *${view.ref}* for *${engagement.label}* (${esc(engagement.name)})`;
   const next =
     view.status === 'approved'
       ? view.subject === 'execution_requirements'

@@ -4,7 +4,7 @@ import { WORKSPACE_CHAIN } from '../../domain/decision-record-format.js';
 import { engagementLabel } from '../../domain/engagement.js';
 import { COMMAND } from '../ids.js';
 import { slackDate } from './dates.js';
-import { context, header, type Rendered, section, truncate } from './text.js';
+import { context, esc, header, type Rendered, section, truncate } from './text.js';
 
 /** How many records `/amos log` shows: enough to read at a glance, well within Slack's 50 blocks. */
 export const LOG_LATEST = 15;
@@ -31,9 +31,51 @@ function actorText(record: ChainedRecord): string {
   return `${who} _${record.actorRole}_`;
 }
 
-/** Summaries may carry user-typed text: broadcast mentions are shown, never triggered. */
-function quietSummary(summary: string): string {
-  return summary.replace(/<!(channel|here|everyone)(\|[^>]*)?>/g, '@$1');
+// Records written before summaries became plain text carry `<@U…>` / `<#C…>` markup (kept as
+// a mention when the record's details name that id, else shown as text) and may carry typed
+// broadcasts (shown as words, never triggered).
+const LEGACY_MARKUP =
+  /<([@#][UWC][A-Z0-9]+(?:\|[^<>]*)?)>|<!(channel|here|everyone)(?:\|[^<>]*)?>/g;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
+/** The Slack ids a record names: its actor, and user and channel fields of its details. */
+function detailIds(
+  details: unknown,
+  actorId?: string,
+): { users: Set<string>; channels: Set<string> } {
+  const users = new Set<string>(actorId && USER_ID.test(actorId) ? [actorId] : []);
+  const channels = new Set<string>();
+  const values =
+    details && typeof details === 'object' ? Object.values(details as Record<string, unknown>) : [];
+  for (const value of values.flat()) {
+    if (typeof value !== 'string') continue;
+    if (USER_ID.test(value)) users.add(value);
+    else if (CHANNEL_ID.test(value)) channels.add(value);
+  }
+  return { users, channels };
+}
+
+/**
+ * A summary as mrkdwn: its text escaped (it may carry what people typed), the people and
+ * channels the record's details name shown as mentions, legacy markup neutralised.
+ */
+export function summaryMarkdown(summary: string, details: unknown, actorId?: string): string {
+  const { users, channels } = detailIds(details, actorId);
+  const plain = (text: string) =>
+    esc(text).replace(/\b[UWCG][A-Z0-9]{2,}\b/g, (id) =>
+      users.has(id) ? `<@${id}>` : channels.has(id) ? `<#${id}>` : id,
+    );
+  let out = '';
+  let last = 0;
+  for (const match of summary.matchAll(LEGACY_MARKUP)) {
+    out += plain(summary.slice(last, match.index));
+    const id = match[1]?.slice(1).split('|')[0] ?? '';
+    const named = users.has(id) || channels.has(id);
+    out += match[2] ? `@${match[2]}` : named ? match[0] : plain(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + plain(summary.slice(last));
 }
 
 /** One record as a section: number, time, actor and role, kind and reference, summary. */
@@ -43,7 +85,7 @@ export function recordSection(record: ChainedRecord): KnownBlock {
     [
       `*#${record.seq}*  ${slackDate(record.at)} · ${actorText(record)}`,
       `\`${record.kind}\`${ref}`,
-      truncate(quietSummary(record.summary), SUMMARY_MAX),
+      truncate(summaryMarkdown(record.summary, record.details, record.actorId), SUMMARY_MAX),
     ].join('\n'),
   );
 }

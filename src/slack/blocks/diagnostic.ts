@@ -1,15 +1,15 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { DiagnosticContent } from '../../domain/diagnostic.js';
+import { DIAGNOSTIC_TEXT_MAX, type DiagnosticContent } from '../../domain/diagnostic.js';
 import { engagementLabel } from '../../domain/engagement.js';
+import { REASON_MAX } from '../../domain/text.js';
 import { DIAGNOSTIC_FORM } from '../ids.js';
 import { formatScores, type ReviewTarget, reviewTargetValue } from '../inputs/diagnostic.js';
 import { engagementMetadata } from '../inputs/modal-values.js';
 import { slackDate } from './dates.js';
-import { context, header, type Rendered, section, truncate } from './text.js';
+import { context, esc, header, type Rendered, section, truncate } from './text.js';
 
 const B = DIAGNOSTIC_FORM.blocks;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const TEXT_MAX = 3000;
 
 interface EngagementRef {
   readonly id: string;
@@ -35,13 +35,13 @@ function multiline(
     type: 'input',
     block_id: blockId,
     label: plain(label),
-    hint: plain(hint),
+    hint: plain(`${hint} At most ${DIAGNOSTIC_TEXT_MAX} characters.`),
     element: {
       type: 'plain_text_input',
       action_id: DIAGNOSTIC_FORM.inputAction,
       multiline: true,
-      max_length: TEXT_MAX,
-      ...(initial ? { initial_value: initial.slice(0, TEXT_MAX) } : {}),
+      max_length: DIAGNOSTIC_TEXT_MAX,
+      ...(initial ? { initial_value: initial.slice(0, DIAGNOSTIC_TEXT_MAX) } : {}),
     },
   };
 }
@@ -50,8 +50,8 @@ function multiline(
 export function diagnosticModal(engagement: EngagementRef, latest?: VersionInfo): ModalView {
   const name = engagementLabel(engagement.slug);
   const intro = latest
-    ? `*${name}* · ${engagement.name}\nPrefilled with ${latest.ref} v${latest.version}. Submitting stores v${latest.version + 1}; earlier versions stay in the record.`
-    : `*${name}* · ${engagement.name}\nSystem Entry: the Diagnostic comes first. Submitting sends it to an executive sponsor for Output Review.`;
+    ? `*${name}* · ${esc(engagement.name)}\nPrefilled with ${latest.ref} v${latest.version}. Submitting stores v${latest.version + 1}; earlier versions stay in the record.`
+    : `*${name}* · ${esc(engagement.name)}\nSystem Entry: the Diagnostic comes first. Submitting sends it to an executive sponsor for Output Review.`;
   return {
     type: 'modal',
     callback_id: DIAGNOSTIC_FORM.callbackId,
@@ -97,9 +97,9 @@ export function diagnosticReviewMessage(
   canDecide: boolean,
 ): Rendered {
   const name = engagementLabel(engagement.slug);
-  const priorities = d.priorities.map((p, i) => `${i + 1}. ${p}`).join('\n');
+  const priorities = d.priorities.map((p, i) => `${i + 1}. ${esc(p)}`).join('\n');
   const scores = Object.entries(d.scores)
-    .map(([dimension, score]) => `• ${dimension}: *${score}*`)
+    .map(([dimension, score]) => `• ${esc(dimension)}: *${score}*`)
     .join('\n');
   const state = d.frozenAt
     ? `Confirmed in Output Review ${slackDate(d.frozenAt)}; frozen.`
@@ -109,8 +109,8 @@ export function diagnosticReviewMessage(
     header(truncate(`${d.ref} v${d.version} · ${name}`, 150)),
     section(`*Ranked priorities*\n${priorities}`),
     section(`*Scores*\n${scores}`),
-    section(`*Key findings*\n${d.findings}`),
-    section(`*Recommended scope*\n${d.recommendedScope}`),
+    section(`*Key findings*\n${esc(d.findings)}`),
+    section(`*Recommended scope*\n${esc(d.recommendedScope)}`),
     context(state),
   ];
   if (canDecide) {
@@ -171,11 +171,14 @@ export function sendBackModal(target: ReviewTarget): ModalView {
         type: 'input',
         block_id: DIAGNOSTIC_FORM.reasonBlock,
         label: plain('Reason'),
+        hint: plain(
+          `The operator sees this reason, and it is recorded. At most ${REASON_MAX} characters.`,
+        ),
         element: {
           type: 'plain_text_input',
           action_id: DIAGNOSTIC_FORM.inputAction,
           multiline: true,
-          max_length: 2000,
+          max_length: REASON_MAX,
           placeholder: plain('e.g. The scores need evidence from the Q2 data.'),
         },
       },
@@ -210,7 +213,7 @@ export function diagnosticAwaitsReview(
   const name = engagementLabel(engagement.slug);
   const what =
     result.status === 'submitted'
-      ? `<@${authorId}> submitted ${result.ref} v${result.version} of *${name}* (${engagement.name}) for Output Review.`
+      ? `<@${authorId}> submitted ${result.ref} v${result.version} of *${name}* (${esc(engagement.name)}) for Output Review.`
       : `<@${authorId}> revised ${result.ref} of *${name}* to v${result.version}; review this version.`;
   const text = `${what}\nSee it with \`/amos review ${engagement.slug}\`, then confirm or send it back with reasons.`;
   return { text, blocks: [section(text)] };
@@ -234,8 +237,8 @@ export function reviewDecisionMessage(
     : 'The Diagnostic';
   const body =
     decision.decision === 'confirmed'
-      ? `:white_check_mark: <@${reviewerId}> confirmed ${which} of *${name}* in Output Review${text ? `: “${text}”` : ''}. It is frozen, and ${name} is now *outputs reviewed*.\n*Next:* <@${decision.engagement.operator_id}> defines the execution requirements (\`/amos scope ${slug}\`).`
-      : `:leftwards_arrow_with_hook: <@${reviewerId}> sent ${which} of *${name}* back to draft: “${text ?? ''}”${withdrawnLine(decision.withdrawn ?? [])}\n*Next:* <@${decision.engagement.operator_id}> revises it and submits again (\`/amos diagnostic ${slug}\`).`;
+      ? `:white_check_mark: <@${reviewerId}> confirmed ${which} of *${name}* in Output Review${text ? `: “${esc(text)}”` : ''}. It is frozen, and ${name} is now *outputs reviewed*.\n*Next:* <@${decision.engagement.operator_id}> defines the execution requirements (\`/amos scope ${slug}\`).`
+      : `:leftwards_arrow_with_hook: <@${reviewerId}> sent ${which} of *${name}* back to draft: “${esc(text ?? '')}”${withdrawnLine(decision.withdrawn ?? [])}\n*Next:* <@${decision.engagement.operator_id}> revises it and submits again (\`/amos diagnostic ${slug}\`).`;
   return {
     text: body.replace(/\*/g, ''),
     blocks: [section(body), context('Written to the decision record.')],

@@ -1,17 +1,19 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import {
   FIT_CRITERIA,
+  FIT_EVIDENCE_MAX,
   FIT_VERDICT_LABELS,
   type FitCriterion,
   fitCriterionLabel,
 } from '../../domain/fit.js';
+
 import type { FitOutcome, FitTarget } from '../../services/fit-service.js';
 import { FIT } from '../ids.js';
 import { FIT_CHOICE, fitMetadata } from '../inputs/fit.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
-/** Longest evidence note accepted per criterion. */
-export const FIT_EVIDENCE_MAX = 1000;
+/** Longest evidence note accepted per criterion (the rule is the domain's). */
+export { FIT_EVIDENCE_MAX };
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
@@ -46,7 +48,9 @@ function criterionBlocks(criterion: FitCriterion, target: FitTarget): KnownBlock
       block_id: FIT.evidenceBlock(criterion.key),
       optional: true,
       label: plain(`Evidence: ${criterion.label}`),
-      hint: plain('Required when you answer Yes: what you saw or were told, and where.'),
+      hint: plain(
+        `Required when you answer Yes: what you saw or were told, and where. At most ${FIT_EVIDENCE_MAX} characters.`,
+      ),
       element: {
         type: 'plain_text_input',
         action_id: FIT.evidenceAction,
@@ -64,7 +68,7 @@ function criterionBlocks(criterion: FitCriterion, target: FitTarget): KnownBlock
  */
 export function fitAssessmentView(target: FitTarget): ModalView {
   const latest = target.latest;
-  const intro = `*${target.org.name}*: answer every criterion and give the evidence for each one you answer *Yes*. The verdict is *fit* when all five signals hold and no red flag does, *not a fit* when any red flag holds, and otherwise *needs conversation* to confirm expectations. Only a *fit* partner can be activated.`;
+  const intro = `*${esc(target.org.name)}*: answer every criterion and give the evidence for each one you answer *Yes*. The verdict is *fit* when all five signals hold and no red flag does, *not a fit* when any red flag holds, and otherwise *needs conversation* to confirm expectations. Only a *fit* partner can be activated.`;
   const signals = FIT_CRITERIA.filter((c) => c.kind === 'signal');
   const flags = FIT_CRITERIA.filter((c) => c.kind === 'red_flag');
   return {
@@ -121,7 +125,7 @@ export function fitVerdictMessage(outcome: FitOutcome): Rendered {
   const previous = outcome.previous
     ? ` (was *${FIT_VERDICT_LABELS[outcome.previous.verdict]}* in v${outcome.previous.version})`
     : '';
-  const headline = `Fit assessment v${outcome.version} of *${outcome.org.name}*: *${verdict}*${previous}.`;
+  const headline = `Fit assessment v${outcome.version} of *${esc(outcome.org.name)}*: *${verdict}*${previous}.`;
   const why = reasonLines(outcome);
   const text = [headline, ...why, NEXT_STEP[outcome.assessment.verdict]].join('\n');
   return {

@@ -3,7 +3,7 @@ import { engagementLabel } from '../../domain/engagement.js';
 import { CLIENT_MAX, NAME_MAX } from '../../domain/engagement-setup.js';
 import { NEW_ENGAGEMENT } from '../ids.js';
 import { engagementMetadata } from '../inputs/modal-values.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
 const B = NEW_ENGAGEMENT.blocks;
 const ACTION = NEW_ENGAGEMENT.inputAction;
@@ -45,7 +45,7 @@ export function channelChoiceBlocks(): KnownBlock[] {
   return [
     textInput(B.channelName, 'New private partner channel', {
       placeholder: 'e.g. acme-q3-partners',
-      hint: 'AMOS creates it as a private channel. Lower-case letters, digits, hyphens; no spaces. Leave empty to link an existing channel instead.',
+      hint: 'AMOS creates it as a private channel. Lower-case letters, digits, hyphens; no spaces; at most 80 characters. Leave empty to link an existing channel instead.',
       maxLength: 80,
       optional: true,
     }),
@@ -108,13 +108,21 @@ export function newEngagementModal(options: {
       context(
         'The engagement starts in *draft*. Nothing reaches the partner before System Entry → Output Review → Execution Approval → Partner Activation.',
       ),
-      textInput(B.name, 'Name', { placeholder: 'e.g. Acme Q3 lifecycle', maxLength: NAME_MAX }),
+      textInput(B.name, 'Name', {
+        placeholder: 'e.g. Acme Q3 lifecycle',
+        hint: `At most ${NAME_MAX} characters.`,
+        maxLength: NAME_MAX,
+      }),
       textInput(B.slug, 'Short name (slug)', {
         placeholder: 'e.g. acme-q3',
         hint: 'Used in commands, e.g. /amos status acme-q3. 2 to 39 lower-case letters, digits and hyphens.',
         maxLength: 39,
       }),
-      textInput(B.client, 'Client', { placeholder: 'e.g. Acme Corp', maxLength: CLIENT_MAX }),
+      textInput(B.client, 'Client', {
+        placeholder: 'e.g. Acme Corp',
+        hint: `At most ${CLIENT_MAX} characters.`,
+        maxLength: CLIENT_MAX,
+      }),
       usersInput(
         B.sponsors,
         'Executive sponsors',
@@ -221,18 +229,18 @@ export function engagementCreatedMessage(summary: CreatedSummary): Rendered {
     : ':warning: none yet: use *Link partner channel* below';
   const path = e.escalation_path;
   const lines = [
-    `*Name:* ${e.name}`,
-    `*Client:* ${e.client}`,
+    `*Name:* ${esc(e.name)}`,
+    `*Client:* ${esc(e.client)}`,
     `*Executive sponsors:* ${people(e.sponsor_ids)}`,
     `*Operator:* <@${e.operator_id}>`,
-    `*Partner organisation:* ${summary.partnerOrgName ?? `not set yet: assign one with \`/amos partner assign ${e.slug} <org>\``}`,
+    `*Partner organisation:* ${summary.partnerOrgName ? esc(summary.partnerOrgName) : `not set yet: assign one with \`/amos partner assign ${e.slug} <org>\``}`,
     `*Partner channel:* ${channel}`,
     `*Approvals required:* ${e.required_approvals} of ${e.sponsor_ids.length} sponsors`,
     `*Escalation path:* 1: ${people(path.level1)} · 2: ${people(path.level2)} · 3: ${people(path.level3)}`,
   ];
   const next = `*Next step:* <@${e.operator_id}> submits the Diagnostic with \`/amos diagnostic ${e.slug}\` (System Entry). \`/amos status ${e.slug}\` shows where it stands.`;
   return {
-    text: `${name} (${e.name}) was created in draft. Next: /amos diagnostic ${e.slug}`,
+    text: `${name} (${esc(e.name)}) was created in draft. Next: /amos diagnostic ${e.slug}`,
     blocks: [
       header(`${name} created in draft`),
       section(lines.join('\n')),

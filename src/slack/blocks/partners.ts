@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { PartnerOrg } from '../../db/partner-repository.js';
 import { FIT_VERDICT_LABELS } from '../../domain/fit.js';
 import type { MembershipChange, PartnerListing } from '../../services/partner-service.js';
-import { context, header, type Rendered, section, truncate } from './text.js';
+import { context, esc, header, type Rendered, section, truncate } from './text.js';
 
 const USAGE = [
   '`/amos partner create <organisation>`  add a partner organisation',
@@ -23,13 +23,13 @@ export function partnerHelpMessage(problem?: string): Rendered {
 
 /** Confirms a new organisation and says what to do next. */
 export function partnerCreatedMessage(org: PartnerOrg): Rendered {
-  const text = `Created the partner organisation *${org.name}*. Next, add its people with \`/amos partner add ${org.name} @person\`, and have an executive assess its fit with \`/amos fit ${org.name}\`: only a partner assessed as a *fit* can be activated on an engagement.`;
+  const text = `Created the partner organisation *${esc(org.name)}*. Next, add its people with \`/amos partner add ${esc(org.name)} @person\`, and have an executive assess its fit with \`/amos fit ${esc(org.name)}\`: only a partner assessed as a *fit* can be activated on an engagement.`;
   return { text, blocks: [section(text)] };
 }
 
 /** Confirms who was added to or removed from an organisation, and who already was (or wasn't). */
 export function membershipMessage(action: 'add' | 'remove', change: MembershipChange): Rendered {
-  const org = `*${change.org.name}*`;
+  const org = `*${esc(change.org.name)}*`;
   const lines: string[] = [];
   if (change.changed.length > 0) {
     lines.push(
@@ -68,7 +68,7 @@ export function partnerListMessage(listing: PartnerListing): Rendered {
         ? `  ·  fit verdict: *${FIT_VERDICT_LABELS[org.latestFit.verdict]}* (v${org.latestFit.version})`
         : '  ·  fit not assessed yet';
     }
-    const line = `*${org.name}*${fit}\nMembers: ${members}`;
+    const line = `*${esc(org.name)}*${fit}\nMembers: ${members}`;
     lines.push(line);
     blocks.push(section(line));
   }

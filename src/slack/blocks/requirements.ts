@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { joinAnd } from '../../domain/text.js';
 import { calendarDate } from './dates.js';
-import { context, section } from './text.js';
+import { context, esc, section } from './text.js';
 
 export interface ScopeItemLine {
   readonly ref: string;
@@ -20,14 +20,14 @@ const MAX_CRITERIA_SHOWN = 8;
 
 /** One scope item: ref, title, due date, then its acceptance criteria as bullets. */
 export function scopeItemText(item: ScopeItemLine): string {
-  const shown = item.criteria.slice(0, MAX_CRITERIA_SHOWN).map((c) => `• ${c}`);
+  const shown = item.criteria.slice(0, MAX_CRITERIA_SHOWN).map((c) => `• ${esc(c)}`);
   const more = item.criteria.length - shown.length;
   const criteria =
     item.criteria.length === 0
       ? ['_No acceptance criteria yet._']
       : [...shown, ...(more > 0 ? [`_…and ${more} more_`] : [])];
   const due = item.dueDate ? `due ${calendarDate(item.dueDate)}` : '_no due date_';
-  return [`*${item.ref}* ${item.title} · ${due}`, ...criteria].join('\n');
+  return [`*${item.ref}* ${esc(item.title)} · ${due}`, ...criteria].join('\n');
 }
 
 /**
@@ -52,7 +52,7 @@ export function requirementsBlocks(
     }
   }
   const stageLines = stages.map(
-    (s) => `*${s.ref}* ${s.name} · ${s.dueDate ? calendarDate(s.dueDate) : '_no date_'}`,
+    (s) => `*${s.ref}* ${esc(s.name)} · ${s.dueDate ? calendarDate(s.dueDate) : '_no date_'}`,
   );
   blocks.push(
     section(
@@ -66,7 +66,7 @@ export function requirementsBlocks(
 
 /** "SC-1 Emails (due 15 Dec 2026) · SC-2 …": a one-line digest of the scope for lists. */
 export function scopeDigest(items: readonly ScopeItemLine[], stages: readonly StageLine[]): string {
-  const scope = items.map((i) => `${i.ref} ${i.title} (due ${calendarDate(i.dueDate)})`);
+  const scope = items.map((i) => `${i.ref} ${esc(i.title)} (due ${calendarDate(i.dueDate)})`);
   const checkpoints = `${stages.length} stage ${stages.length === 1 ? 'checkpoint' : 'checkpoints'}`;
   return `${scope.length > 0 ? joinAnd(scope) : 'no scope items'}; ${checkpoints}.`;
 }

@@ -1,7 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import { ROLES, type Role } from '../../domain/roles.js';
 import type { RoleChange, RoleHolder } from '../../services/role-service.js';
-import { context, header, type Rendered, SECTION_TEXT_MAX, section, truncate } from './text.js';
+import {
+  context,
+  esc,
+  header,
+  type Rendered,
+  SECTION_TEXT_MAX,
+  section,
+  truncate,
+} from './text.js';
 
 /** What each role may do, in a phrase that follows "As an executive you can". */
 export const ROLE_RIGHTS: Readonly<Record<Role, string>> = {
@@ -81,7 +89,7 @@ function describeHolder(h: RoleHolder): string {
     const notes: string[] = [];
     if (role === 'admin' && h.bootstrapAdmin) notes.push('bootstrap, AMOS_ADMINS');
     if (role === 'admin' && h.installer) notes.push('installed AMOS');
-    if (role === 'partner' && h.partnerOrgs.length > 0) notes.push(h.partnerOrgs.join(', '));
+    if (role === 'partner' && h.partnerOrgs.length > 0) notes.push(esc(h.partnerOrgs.join(', ')));
     if (!h.granted.includes(role) && notes.length === 0) continue;
     parts.push(notes.length > 0 ? `${role} (${notes.join('; ')})` : role);
   }

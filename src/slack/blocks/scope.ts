@@ -5,7 +5,7 @@ import { capitalize, joinAnd } from '../../domain/text.js';
 import type { ScopeOverview } from '../../services/scope-service.js';
 import { SCOPE } from '../ids.js';
 import { requirementsBlocks } from './requirements.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
 function requestLine(overview: ScopeOverview): string | undefined {
   const latest = overview.latestRequest;
@@ -18,7 +18,7 @@ function requestLine(overview: ScopeOverview): string | undefined {
     return `:no_entry_sign: *${latest.ref}* was withdrawn when the Diagnostic outputs were sent back; submit the requirements again once the outputs are reviewed.`;
   }
   const by = latest.rejection
-    ? ` by <@${latest.rejection.userId}>: ${latest.rejection.reason}`
+    ? ` by <@${latest.rejection.userId}>: ${esc(latest.rejection.reason)}`
     : '';
   return `:x: *${latest.ref}* was rejected${by}\nFix what it asks for below, then submit again.`;
 }
@@ -36,7 +36,7 @@ export function scopeOverview(overview: ScopeOverview, notice?: string): Rendere
   if (notice) blocks.push(section(notice), { type: 'divider' });
   blocks.push(
     header(`Execution requirements · ${label}`),
-    section(`*${engagement.name}* for ${engagement.client} · stage *${stage}*`),
+    section(`*${esc(engagement.name)}* for ${esc(engagement.client)} · stage *${stage}*`),
   );
   const request = requestLine(overview);
   if (request) blocks.push(section(request));
@@ -47,7 +47,7 @@ export function scopeOverview(overview: ScopeOverview, notice?: string): Rendere
     if (overview.gaps.length > 0) {
       blocks.push(
         context(
-          `Before it can go to the executives, it needs:\n${overview.gaps.map((g) => `• ${capitalize(g)}`).join('\n')}`,
+          `Before it can go to the executives, it needs:\n${overview.gaps.map((g) => `• ${esc(capitalize(g))}`).join('\n')}`,
         ),
       );
     } else {
@@ -160,6 +160,7 @@ export function scopeItemModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.titleBlock,
       label: { type: 'plain_text', text: 'Title' },
+      hint: { type: 'plain_text', text: `At most ${SCOPE_LIMITS.title} characters.` },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.titleAction,
@@ -171,7 +172,10 @@ export function scopeItemModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.criteriaBlock,
       label: { type: 'plain_text', text: 'Acceptance criteria' },
-      hint: { type: 'plain_text', text: 'One criterion per line; at least one.' },
+      hint: {
+        type: 'plain_text',
+        text: `One criterion per line; at least one, at most ${SCOPE_LIMITS.criteria}, each at most ${SCOPE_LIMITS.criterion} characters.`,
+      },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.criteriaAction,
@@ -198,6 +202,7 @@ export function stageModal(metadata: ScopeModalMetadata): View {
       type: 'input',
       block_id: SCOPE.stageNameBlock,
       label: { type: 'plain_text', text: 'Checkpoint' },
+      hint: { type: 'plain_text', text: `At most ${SCOPE_LIMITS.stageName} characters.` },
       element: {
         type: 'plain_text_input',
         action_id: SCOPE.stageNameAction,

@@ -5,7 +5,7 @@ import type {
   EngagementListItem,
   EngagementStatus,
 } from '../../services/engagement-status-service.js';
-import { context, header, type Rendered, section } from './text.js';
+import { context, esc, header, type Rendered, section } from './text.js';
 
 const LIST_MAX = 40;
 
@@ -16,13 +16,13 @@ export function statusMessage(status: EngagementStatus): Rendered {
   const stage = STAGE_LABELS[next.stage];
   const facts = [
     `*Stage:* ${stage}`,
-    `*Client:* ${engagement.client}`,
+    `*Client:* ${esc(engagement.client)}`,
     `*Diagnostic:* ${status.diagnostic ? `${status.diagnostic.ref} v${status.diagnostic.version}` : 'not submitted yet'}`,
-    `*Partner:* ${status.partnerOrgName ?? 'not set'} · *Channel:* ${engagement.partner_channel_id ? `<#${engagement.partner_channel_id}>` : 'not linked'}`,
+    `*Partner:* ${status.partnerOrgName ? esc(status.partnerOrgName) : 'not set'} · *Channel:* ${engagement.partner_channel_id ? `<#${engagement.partner_channel_id}>` : 'not linked'}`,
   ];
   const blockers =
     next.blockers.length > 0
-      ? `*Blocking the next gate, it still needs:*\n${next.blockers.map((b) => `• ${b}`).join('\n')}`
+      ? `*Blocking the next gate, it still needs:*\n${next.blockers.map((b) => `• ${esc(b)}`).join('\n')}`
       : '*Blocking the next gate:* nothing.';
   const roles = next.whoMustAct.length > 0 ? describeRoles(next.whoMustAct) : 'nobody';
   const people = status.actorIds.map((id) => `<@${id}>`).join(', ');
@@ -34,7 +34,7 @@ export function statusMessage(status: EngagementStatus): Rendered {
     section(`${who}\n*Next:* ${next.next}`),
   ];
   return {
-    text: `${name} is ${stage}. ${next.blockers.length > 0 ? `It still needs ${next.blockers.join('; ')}. ` : ''}Next: ${next.next}`,
+    text: `${name} is ${stage}. ${next.blockers.length > 0 ? `It still needs ${esc(next.blockers.join('; '))}. ` : ''}Next: ${next.next}`,
     blocks,
   };
 }
@@ -52,7 +52,7 @@ export function engagementListMessage(
   }
   const shown = engagements.slice(0, LIST_MAX);
   const lines = shown.map(
-    (e) => `• \`${e.slug}\` ${e.name} — *${STAGE_LABELS[e.stage as Stage] ?? e.stage}*`,
+    (e) => `• \`${e.slug}\` ${esc(e.name)} — *${STAGE_LABELS[e.stage as Stage] ?? e.stage}*`,
   );
   const more =
     engagements.length > shown.length ? `\n…and ${engagements.length - shown.length} more.` : '';

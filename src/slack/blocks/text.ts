@@ -10,7 +10,7 @@ export const SECTION_TEXT_MAX = 3000;
  * there as typed) nor to an input's initial_value.
  */
 export function esc(typed: string): string {
-  return typed.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function truncate(text: string, max: number): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeRef, parseRef } from '../../domain/refs.js';
 import { slugToken } from './slug.js';
+import { cleanValue } from './text.js';
 
 // `/amos approve [slug] [REF] [note]`, `/amos reject [slug] REF <reason>`, and the reject
 // modal's metadata and reason.
@@ -87,7 +88,7 @@ export function parseRejectMetadata(raw: string | undefined): RejectModalMetadat
   }
 }
 
-const reasonState = z.looseObject({ value: z.string().nullish() });
+const reasonState = z.looseObject({ value: z.unknown() });
 
 /** The reason typed in the reject modal ('' when nothing). */
 export function parseRejectReason(values: unknown, blockId: string, actionId: string): string {
@@ -95,5 +96,5 @@ export function parseRejectReason(values: unknown, blockId: string, actionId: st
   const parsed = reasonState.safeParse(
     blocks.success ? blocks.data[blockId]?.[actionId] : undefined,
   );
-  return ((parsed.success ? parsed.data.value : undefined) ?? '').trim();
+  return cleanValue(parsed.success ? parsed.data.value : undefined, 'lines');
 }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import {
   checkDiagnosticContent,
+  DIAGNOSTIC_TEXT_MAX,
   type DiagnosticContent,
   type DiagnosticField,
   isValidScore,
   SCORE_MAX,
   SCORE_MIN,
 } from '../../domain/diagnostic.js';
+import { tooLongMessage } from '../../domain/text.js';
 import { DIAGNOSTIC_FORM } from '../ids.js';
 import { errorsByBlock, ModalValues } from './modal-values.js';
 
@@ -73,16 +75,21 @@ export type DiagnosticParse =
  */
 export function parseDiagnostic(values: unknown): DiagnosticParse {
   const v = new ModalValues(values, DIAGNOSTIC_FORM.inputAction);
-  const parsedScores = scores.safeParse(v.text(B.scores));
-  const content: DiagnosticContent = {
-    priorities: priorities.parse(v.text(B.priorities)),
-    scores: parsedScores.success ? parsedScores.data : {},
-    findings: v.text(B.findings).trim(),
-    recommendedScope: v.text(B.recommendedScope).trim(),
-  };
   const fieldErrors: Record<string, string> = {};
+  for (const [field, block] of Object.entries(DIAGNOSTIC_FIELD_BLOCKS)) {
+    const length = v.text(block, 'lines').length;
+    if (length > DIAGNOSTIC_TEXT_MAX)
+      fieldErrors[field] = tooLongMessage(DIAGNOSTIC_TEXT_MAX, length);
+  }
+  const parsedScores = scores.safeParse(v.text(B.scores, 'lines'));
+  const content: DiagnosticContent = {
+    priorities: priorities.parse(v.text(B.priorities, 'lines')),
+    scores: parsedScores.success ? parsedScores.data : {},
+    findings: v.text(B.findings, 'lines'),
+    recommendedScope: v.text(B.recommendedScope, 'lines'),
+  };
   if (!parsedScores.success)
-    fieldErrors.scores = parsedScores.error.issues[0]?.message ?? 'Check the scores.';
+    fieldErrors.scores ??= parsedScores.error.issues[0]?.message ?? 'Check the scores.';
   const rules = checkDiagnosticContent(content);
   if (!rules.ok) {
     for (const [field, message] of Object.entries(rules.refusal.fieldErrors ?? {})) {

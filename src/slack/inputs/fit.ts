@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIT_CRITERIA, type FitAnswer, type FitCriterionKey } from '../../domain/fit.js';
 import { FIT } from '../ids.js';
+import { cleanValue } from './text.js';
 
 /** The values of the yes/no choice (radio buttons or a static select). */
 export const FIT_CHOICE = { yes: 'yes', no: 'no' } as const;
@@ -8,7 +9,7 @@ export const FIT_CHOICE = { yes: 'yes', no: 'no' } as const;
 const choice = z.looseObject({
   selected_option: z.looseObject({ value: z.string() }).nullish(),
 });
-const text = z.looseObject({ value: z.string().nullish() });
+const text = z.looseObject({ value: z.unknown() });
 const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 const metadata = z.object({ partnerOrgId: z.string().min(1) });
@@ -29,7 +30,7 @@ export function parseFitMetadata(raw: string | undefined): string | undefined {
 
 /**
  * The answers in a submitted fit modal's `view.state.values`. A criterion with no yes/no chosen
- * is left out (the domain then asks for it); evidence is kept as typed.
+ * is left out (the domain then asks for it); evidence is cleaned typed text.
  */
 export function parseFitAnswers(values: unknown): Partial<Record<FitCriterionKey, FitAnswer>> {
   const state = stateValues.safeParse(values);
@@ -42,7 +43,7 @@ export function parseFitAnswers(values: unknown): Partial<Record<FitCriterionKey
     const typed = text.safeParse(blocks[FIT.evidenceBlock(key)]?.[FIT.evidenceAction]);
     answers[key] = {
       holds: value === FIT_CHOICE.yes,
-      evidence: (typed.success ? typed.data.value : undefined) ?? '',
+      evidence: cleanValue(typed.success ? typed.data.value : undefined, 'lines'),
     };
   }
   return answers;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { TextShape } from '../../domain/text.js';
+import { cleanValue } from './text.js';
 
 // Slack's view.state.values: { [block_id]: { [action_id]: element state } }. Every reader
 // here tolerates a missing block or an unexpected shape, returning "nothing entered".
 
 const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
-const text = z.looseObject({ value: z.string().nullish() });
+const text = z.looseObject({ value: z.unknown() });
 const user = z.looseObject({ selected_user: z.string().nullish() });
 const users = z.looseObject({ selected_users: z.array(z.string()).nullish() });
 const option = z.looseObject({
@@ -28,10 +30,10 @@ export class ModalValues {
     return this.blocks[blockId]?.[this.actionId];
   }
 
-  /** A text or number input's value as typed ('' when empty). */
-  text(blockId: string): string {
+  /** A text or number input's value, cleaned as typed text of that shape ('' when empty). */
+  text(blockId: string, shape: TextShape = 'line'): string {
     const parsed = text.safeParse(this.element(blockId));
-    return (parsed.success ? parsed.data.value : undefined) ?? '';
+    return cleanValue(parsed.success ? parsed.data.value : undefined, shape);
   }
 
   /** A users_select's user id, or undefined. */

@@ -116,7 +116,7 @@ export function parseChannelChoice(
   | { ok: true; choice: NewEngagementSpec['channel'] }
   | { ok: false; errors: Record<string, string> } {
   const v = new ModalValues(values, NEW_ENGAGEMENT.inputAction);
-  const name = v.text(B.channelName).trim().replace(/^#/, '');
+  const name = v.text(B.channelName).replace(/^#/, '');
   const existing = v.conversation(B.channelExisting);
   if (name && existing) {
     return {

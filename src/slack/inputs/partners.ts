@@ -1,3 +1,5 @@
+import { cleanTypedText } from '../../domain/text.js';
+import { esc } from '../blocks/text.js';
 import { hasUnresolvedMention, parseUserMentions, withoutUserMentions } from './mentions.js';
 
 /** `/amos partner ...` as typed. */
@@ -14,7 +16,9 @@ export type PartnerCommand =
 
 /** An organisation name as typed, without surrounding quotes. */
 function orgName(text: string): string {
-  return text.replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').trim();
+  return cleanTypedText(text, 'line')
+    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
+    .trim();
 }
 
 /** Parses the text after `/amos partner`; anything unusable becomes `help` with what was wrong. */
@@ -35,7 +39,7 @@ export function parsePartnerCommand(args: string): PartnerCommand {
   if (verb === 'assign') return parseAssign(rest);
   if (verb !== 'add' && verb !== 'remove') {
     return verb && verb !== 'help'
-      ? { action: 'help', problem: `\`${verb}\` is not something \`/amos partner\` does.` }
+      ? { action: 'help', problem: `\`${esc(verb)}\` is not something \`/amos partner\` does.` }
       : { action: 'help' };
   }
   const example = `\`/amos partner ${verb} Northwind Agency @person\``;

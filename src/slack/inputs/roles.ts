@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../../domain/roles.js';
+import { esc } from '../blocks/text.js';
 import { hasUnresolvedMention, parseUserMentions, withoutUserMentions } from './mentions.js';
 
 /** `/amos role ...` as typed: a grant or revoke of one role for one person, the list, or help. */
@@ -18,7 +19,7 @@ export function parseRoleCommand(args: string): RoleCommand {
   if (action === 'list' && rest.length === 0) return { action: 'list' };
   if (action !== 'grant' && action !== 'revoke') {
     return action && action !== 'help'
-      ? { action: 'help', problem: `\`${verb}\` is not something \`/amos role\` does.` }
+      ? { action: 'help', problem: `\`${esc(verb)}\` is not something \`/amos role\` does.` }
       : { action: 'help' };
   }
   const text = rest.join(' ');

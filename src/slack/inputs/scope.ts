@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { DomainRefusal, refuse } from '../../domain/errors.js';
 import { parseCriteria } from '../../domain/scope.js';
+import type { TextShape } from '../../domain/text.js';
 import type { ScopeModalMetadata } from '../blocks/scope.js';
 import { SCOPE } from '../ids.js';
 import { slugToken } from './slug.js';
+import { cleanValue } from './text.js';
 
 // `/amos scope [slug] [add|stage|submit]`, the two scope modals' values and their metadata.
 
@@ -38,7 +40,7 @@ export function parseScopeArgs(args: string): { slug?: string; action: ScopeActi
 }
 
 const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));
-const textState = z.looseObject({ value: z.string().nullish() });
+const textState = z.looseObject({ value: z.unknown() });
 const dateState = z.looseObject({ selected_date: z.string().nullish() });
 
 function element(values: unknown, blockId: string, actionId: string): unknown {
@@ -46,9 +48,15 @@ function element(values: unknown, blockId: string, actionId: string): unknown {
   return parsed.success ? parsed.data[blockId]?.[actionId] : undefined;
 }
 
-function text(values: unknown, blockId: string, actionId: string): string | undefined {
+function text(
+  values: unknown,
+  blockId: string,
+  actionId: string,
+  shape: TextShape = 'line',
+): string | undefined {
   const parsed = textState.safeParse(element(values, blockId, actionId));
-  return (parsed.success ? parsed.data.value : undefined) ?? undefined;
+  const value = parsed.success ? parsed.data.value : undefined;
+  return typeof value === 'string' ? cleanValue(value, shape) : undefined;
 }
 
 function date(values: unknown, blockId: string, actionId: string): string | undefined {
@@ -66,7 +74,7 @@ export function parseScopeItemForm(values: unknown): {
   const dueDate = date(values, SCOPE.dueBlock, SCOPE.dueAction);
   return {
     ...(title !== undefined ? { title } : {}),
-    criteria: parseCriteria(text(values, SCOPE.criteriaBlock, SCOPE.criteriaAction)),
+    criteria: parseCriteria(text(values, SCOPE.criteriaBlock, SCOPE.criteriaAction, 'lines')),
     ...(dueDate ? { dueDate } : {}),
   };
 }

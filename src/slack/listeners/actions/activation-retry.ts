@@ -5,6 +5,7 @@ import type { SlackDeps } from '../../context.js';
 import { ACTIVATION } from '../../ids.js';
 import { parseRetryValue } from '../../inputs/activation.js';
 import { replyForError } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 
 /**
  * "Retry the set-up" in an activation failure DM: redoes the Slack steps that did not work
@@ -13,16 +14,17 @@ import { replyForError } from '../../refusals.js';
 export function registerActivationRetry(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTIVATION.retrySetupAction,
-    async ({ ack, body, action, respond, client, context }) => {
-      await ack();
+    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? '';
       const ephemeral = (text: string) =>
         respond({ response_type: 'ephemeral', replace_original: false, text });
       const retry = parseRetryValue(action.value);
       if (!retry) {
+        await ack();
         await ephemeral('This button is no longer valid; nothing was retried.');
         return;
       }
+      let acked = false;
       try {
         const activation = await retryActivationSetup(deps.services.deps, {
           teamId,
@@ -30,6 +32,9 @@ export function registerActivationRetry(app: App, deps: SlackDeps): void {
           engagementId: retry.engagementId,
           steps: retry.steps,
         });
+        // The retry is recorded: only now is Slack told the click was received.
+        acked = true;
+        await ack();
         const { failed } = await announceActivation(client, deps, teamId, activation, retry.steps);
         await ephemeral(
           failed.length === 0
@@ -37,8 +42,9 @@ export function registerActivationRetry(app: App, deps: SlackDeps): void {
             : `Slack still refused ${failed.length === 1 ? 'one step' : `${failed.length} steps`}; a new message says what to do.`,
         );
       } catch (error) {
+        if (!acked) await ack();
         await ephemeral(replyForError(deps.logger, error, 'activation retry'));
       }
-    },
+    }),
   );
 }

@@ -8,6 +8,7 @@ import type { SlackDeps } from '../../context.js';
 import { APPROVAL } from '../../ids.js';
 import type { RejectModalMetadata } from '../../inputs/approval.js';
 import { replyForError } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 
 /** Where a button was clicked: a stored copy (a DM) or an ephemeral list. */
 export interface ClickOrigin {
@@ -72,8 +73,7 @@ const ephemeralError = (origin: ClickOrigin, respond: RespondFn, text: string) =
 export function registerApprovalActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     APPROVAL.approveAction,
-    async ({ ack, body, action, respond, client, context }) => {
-      await ack();
+    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
       const origin = originOf(body, context.teamId);
       let outcome: DecideOutcome;
       try {
@@ -84,11 +84,14 @@ export function registerApprovalActions(app: App, deps: SlackDeps): void {
           decision: 'approve',
         });
       } catch (error) {
+        await ack();
         await ephemeralError(origin, respond, replyForError(deps.logger, error, 'approve button'));
         return;
       }
+      // The vote is committed: only now is Slack told the click was received.
+      await ack();
       await settleClick(deps, client, origin, outcome, replier(origin, respond));
-    },
+    }),
   );
 
   app.action<BlockAction<ButtonAction>>(

@@ -5,6 +5,7 @@ import type { SlackDeps } from '../../context.js';
 import { ACTIVATION } from '../../ids.js';
 import { parseCharterAckValue } from '../../inputs/activation.js';
 import { replyForError } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { attempt, reportSlackFailures } from '../../slack-error-reporter.js';
 
 /**
@@ -16,14 +17,14 @@ import { attempt, reportSlackFailures } from '../../slack-error-reporter.js';
 export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTIVATION.charterAckAction,
-    async ({ ack, body, action, respond, client, context }) => {
-      await ack();
+    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
       const ephemeral = (text: string) =>
         respond({ response_type: 'ephemeral', replace_original: false, text });
       const engagementId = parseCharterAckValue(action.value);
       if (!engagementId) {
+        await ack();
         await ephemeral(
           'This button is no longer valid. Ask the operator to post the charter again.',
         );
@@ -33,9 +34,12 @@ export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
       try {
         result = await acknowledgeCharter(deps.services.deps, { teamId, userId, engagementId });
       } catch (error) {
+        await ack();
         await ephemeral(replyForError(deps.logger, error, 'charter acknowledge'));
         return;
       }
+      // The acknowledgement is committed: only now is Slack told the click was received.
+      await ack();
       await ephemeral(charterAckConfirmation(result.engagement.slug, result.acknowledged));
       const channel = body.container?.channel_id ?? body.channel?.id;
       const ts = body.container?.message_ts ?? body.message?.ts;
@@ -69,6 +73,6 @@ export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
       await ephemeral(
         `Slack did not let me update the acknowledgement message above (\`${updated.error}\`), so it may not show you yet. Your acknowledgement is recorded; this failure is too.`,
       );
-    },
+    }),
   );
 }

@@ -5,6 +5,7 @@ import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { replyForError } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { afterReviewDecision } from '../review-followup.js';
 
 const OUT_OF_DATE =
@@ -19,12 +20,12 @@ const OUT_OF_DATE =
 export function registerReviewActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(
     DIAGNOSTIC_FORM.confirmAction,
-    async ({ ack, body, action, client, context, respond }) => {
-      await ack();
+    perRequest(deps, async ({ ack, body, action, client, context, respond }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
       const target = parseReviewTarget(action.value);
       if (!target) {
+        await ack();
         await respond({ response_type: 'ephemeral', replace_original: false, text: OUT_OF_DATE });
         return;
       }
@@ -38,13 +39,16 @@ export function registerReviewActions(app: App, deps: SlackDeps): void {
           expectedVersion: target.version,
         });
       } catch (error) {
+        await ack();
         const text = replyForError(deps.logger, error, 'review confirm');
         await respond({ response_type: 'ephemeral', replace_original: false, text });
         return;
       }
+      // The decision is committed: only now is Slack told the click was received.
+      await ack();
       await respond({ replace_original: true, ...reviewDecisionMessage(decision, userId) });
       await afterReviewDecision(client, deps, decision, userId, undefined);
-    },
+    }),
   );
   app.action<BlockButtonAction>(
     DIAGNOSTIC_FORM.sendBackAction,

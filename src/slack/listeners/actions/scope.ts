@@ -10,6 +10,7 @@ import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js
 import type { SlackDeps } from '../../context.js';
 import { SCOPE } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { submitAndNotify } from '../../requirements-submission.js';
 
 /** The overview's buttons: Add scope item, Add stage checkpoint (modals), Submit for approval. */
@@ -45,15 +46,19 @@ export function registerScopeActions(app: App, deps: SlackDeps): void {
 
   app.action<BlockAction<ButtonAction>>(
     SCOPE.submitAction,
-    async ({ ack, body, action, respond, client, context }) => {
-      await ack();
+    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
+      let acked = false;
+      const committed = async () => {
+        acked = true;
+        await ack();
+      };
       const target = {
         teamId: context.teamId ?? body.team?.id ?? '',
         userId: body.user.id,
         slug: action.value,
       };
       try {
-        const notice = await submitAndNotify(deps, client, target);
+        const notice = await submitAndNotify(deps, client, target, committed);
         const overview = await viewScope(deps.services.deps, target);
         await respond({
           response_type: 'ephemeral',
@@ -61,12 +66,13 @@ export function registerScopeActions(app: App, deps: SlackDeps): void {
           ...scopeOverview(overview, notice.text),
         });
       } catch (error) {
+        if (!acked) await ack();
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
           text: replyForError(deps.logger, error, 'scope submit button'),
         });
       }
-    },
+    }),
   );
 }

@@ -14,13 +14,14 @@ export const activate: Subcommand = {
   ...COMMAND_HELP.activate,
   async run({ args, ack, respond, client, command, deps, teamId, userId }) {
     const { slug } = parseActivateArgs(args);
-    await ack();
     const activation = await activateEngagement(deps.services.deps, {
       teamId,
       userId,
       ...(slug ? { slug } : {}),
       channelId: command.channel_id,
     });
+    // Committed: only now is Slack told the command was received; the Slack set-up follows.
+    await ack();
     const { failed } = await announceActivation(client, deps, teamId, activation);
     await respond({
       response_type: 'ephemeral',

@@ -17,14 +17,14 @@ export const APPROVE_USAGE =
 export const approve: Subcommand = {
   ...COMMAND_HELP.approve,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
-    await ack();
     const parsed = parseApprovalArgs(args);
     if (parsed.kind === 'unclear') {
-      await respond({ response_type: 'ephemeral', text: `I couldn't read that. ${APPROVE_USAGE}` });
+      await ack({ response_type: 'ephemeral', text: `I couldn't read that. ${APPROVE_USAGE}` });
       return;
     }
     const services = deps.services.deps;
     if (parsed.kind === 'list') {
+      await ack();
       const views = await listWaiting(services, { teamId, userId, slug: parsed.slug });
       await respond({ response_type: 'ephemeral', ...waitingList(views, { slug: parsed.slug }) });
       return;
@@ -38,6 +38,8 @@ export const approve: Subcommand = {
       decision: 'approve',
       note: parsed.note,
     });
+    // The vote is committed: only now is Slack told the command was received.
+    await ack();
     const view = await afterDecision(client, services, deps.logger, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },

@@ -1,5 +1,6 @@
 import { prepareFitAssessment } from '../../../services/fit-service.js';
 import { fitAssessmentView } from '../../blocks/fit.js';
+import { esc } from '../../blocks/text.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { slackErrorCode } from '../../slack-error-reporter.js';
 import type { Subcommand } from './subcommand.js';
@@ -16,7 +17,7 @@ export const fit: Subcommand = {
       if (slackErrorCode(error) !== 'expired_trigger_id') throw error;
       await respond({
         response_type: 'ephemeral',
-        text: `Slack didn't let me open the form in time. Please type \`/amos fit ${target.org.name}\` again.`,
+        text: `Slack didn't let me open the form in time. Please type \`/amos fit ${esc(target.org.name)}\` again.`,
       });
     }
   },

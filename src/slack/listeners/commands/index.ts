@@ -1,8 +1,11 @@
 import type { App } from '@slack/bolt';
+import { cleanTypedText } from '../../../domain/text.js';
 import { helpMessage } from '../../blocks/help.js';
 import type { SlackDeps } from '../../context.js';
 import { COMMAND } from '../../ids.js';
+import { decodeSlackEntities } from '../../inputs/text.js';
 import { replyForError } from '../../refusals.js';
+import { requestDeps } from '../../request-identity.js';
 import { activate } from './activate.js';
 import { approve } from './approve.js';
 import { diagnostic } from './diagnostic.js';
@@ -38,17 +41,22 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   partner,
 ];
 
-/** Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`. */
+/**
+ * Splits `/amos approve EX-1 looks good` into `approve` and `EX-1 looks good`, after the one
+ * typed-text clean-up (Slack's `&lt;`-style entities decoded, control characters dropped, NFC).
+ */
 export function parseCommandText(text: string): { name: string; args: string } {
-  const trimmed = text.trim();
+  const trimmed = cleanTypedText(decodeSlackEntities(text), 'lines');
   const space = trimmed.search(/\s/);
   if (space === -1) return { name: trimmed.toLowerCase(), args: '' };
   return { name: trimmed.slice(0, space).toLowerCase(), args: trimmed.slice(space).trim() };
 }
 
-export function registerCommands(app: App, deps: SlackDeps, subcommands = SUBCOMMANDS): void {
+export function registerCommands(app: App, appDeps: SlackDeps, subcommands = SUBCOMMANDS): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
-  app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
+  app.command(COMMAND, async ({ command, ack, respond, client, context, body }) => {
+    // This request's deps: a change it makes stores its identity, so a replay changes nothing.
+    const deps = requestDeps(appDeps, { context, body });
     const { name, args } = parseCommandText(command.text);
     const subcommand = byName.get(name);
     if (!subcommand) {

@@ -28,22 +28,25 @@ export const partner: Subcommand = {
       await ack({ response_type: 'ephemeral', ...partnerHelpMessage(parsed.problem) });
       return;
     }
-    await ack();
     const services = deps.services.deps;
+    // A change commits before the ack; the reply follows through response_url.
     switch (parsed.action) {
       case 'list': {
+        await ack();
         const listing = await listPartners(services, teamId, userId);
         await respond({ response_type: 'ephemeral', ...partnerListMessage(listing) });
         return;
       }
       case 'create': {
         const org = await createPartnerOrg(services, teamId, userId, parsed.name);
+        await ack();
         await respond({ response_type: 'ephemeral', ...partnerCreatedMessage(org) });
         return;
       }
       case 'assign': {
         const { slug, orgName } = parsed;
         const assignment = await assignPartnerOrg(services, { teamId, userId, slug, orgName });
+        await ack();
         await respond({ response_type: 'ephemeral', ...partnerAssignedMessage(assignment) });
         return;
       }
@@ -53,6 +56,7 @@ export const partner: Subcommand = {
           parsed.action === 'add'
             ? await addPartnerMembers(services, teamId, userId, parsed.orgName, parsed.userIds)
             : await removePartnerMembers(services, teamId, userId, parsed.orgName, parsed.userIds);
+        await ack();
         await respond({ response_type: 'ephemeral', ...membershipMessage(parsed.action, change) });
         return;
       }

@@ -16,10 +16,9 @@ const USAGE =
 export const reject: Subcommand = {
   ...COMMAND_HELP.reject,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
-    await ack();
     const parsed = parseApprovalArgs(args);
     if (parsed.kind !== 'decide') {
-      await respond({ response_type: 'ephemeral', text: `Which item, and why? ${USAGE}` });
+      await ack({ response_type: 'ephemeral', text: `Which item, and why? ${USAGE}` });
       return;
     }
     const services = deps.services.deps;
@@ -39,12 +38,14 @@ export const reject: Subcommand = {
       if (!isDomainRefusal(error) || !error.refusal.fieldErrors?.reason) throw error;
       const { ref } = parsed;
       const typed = `/amos reject ${parsed.slug ? `${parsed.slug} ` : ''}${ref} <reason>`;
-      await respond({
+      await ack({
         response_type: 'ephemeral',
         text: `${error.refusal.message} Type \`${typed}\`.`,
       });
       return;
     }
+    // The vote is committed: only now is Slack told the command was received.
+    await ack();
     const view = await afterDecision(client, services, deps.logger, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },

@@ -32,7 +32,6 @@ export const review: Subcommand = {
       });
       return;
     }
-    await ack();
     const text = parsed.decision === 'confirm' ? parsed.note : parsed.reason;
     let decision: ReviewDecision;
     try {
@@ -45,9 +44,11 @@ export const review: Subcommand = {
       });
     } catch (error) {
       const reply = replyForError(deps.logger, error, `review ${parsed.decision}`);
-      await respond({ response_type: 'ephemeral', text: reply });
+      await ack({ response_type: 'ephemeral', text: reply });
       return;
     }
+    // The decision is committed: only now is Slack told the command was received.
+    await ack();
     await respond({ response_type: 'ephemeral', ...reviewDecisionMessage(decision, userId, text) });
     await afterReviewDecision(client, deps, decision, userId, text);
   },

@@ -18,9 +18,9 @@ export const role: Subcommand = {
       await ack({ response_type: 'ephemeral', ...roleHelpMessage(parsed.problem) });
       return;
     }
-    await ack();
     const services = deps.services.deps;
     if (parsed.action === 'list') {
+      await ack();
       const holders = await listRoles(services, teamId, userId);
       await respond({ response_type: 'ephemeral', ...roleListMessage(holders) });
       return;
@@ -30,6 +30,8 @@ export const role: Subcommand = {
       parsed.action === 'grant'
         ? await grantRole(services, teamId, userId, target)
         : await revokeRole(services, teamId, userId, target);
+    // Committed: only now is Slack told the command was received.
+    await ack();
     let notified: boolean | undefined;
     if (change.changed && change.userId !== userId) {
       notified = await client.chat

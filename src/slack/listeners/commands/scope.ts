@@ -13,10 +13,10 @@ export const scope: Subcommand = {
   ...COMMAND_HELP.scope,
   async run({ args, command, teamId, userId, ack, respond, client, deps }) {
     const parsed = parseScopeArgs(args);
-    await ack();
     const target = { teamId, userId, slug: parsed.slug, channelId: command.channel_id };
     const services = deps.services.deps;
     if (parsed.action === 'add' || parsed.action === 'stage') {
+      await ack();
       const engagement = await checkScopeEditableFor(services, target);
       const metadata = { slug: engagement.slug, responseUrl: command.response_url, replace: false };
       await client.views.open({
@@ -26,11 +26,12 @@ export const scope: Subcommand = {
       return;
     }
     if (parsed.action === 'submit') {
-      const notice = await submitAndNotify(deps, client, target);
+      const notice = await submitAndNotify(deps, client, target, ack);
       const overview = await viewScope(services, { ...target, slug: notice.slug });
       await respond({ response_type: 'ephemeral', ...scopeOverview(overview, notice.text) });
       return;
     }
+    await ack();
     const overview = await viewScope(services, target);
     await respond({ response_type: 'ephemeral', ...scopeOverview(overview) });
   },

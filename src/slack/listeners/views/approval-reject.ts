@@ -8,6 +8,7 @@ import { unexpectedFailure } from '../../errors.js';
 import { APPROVAL } from '../../ids.js';
 import { parseRejectMetadata, parseRejectReason } from '../../inputs/approval.js';
 import { viewErrorsFor } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
 import { settleClick } from '../actions/approval.js';
 
@@ -17,61 +18,70 @@ import { settleClick } from '../actions/approval.js';
  * every copy is updated in place, exactly as for the Approve button.
  */
 export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
-  app.view<ViewSubmitAction>(APPROVAL.rejectModal, async ({ ack, body, view, client, context }) => {
-    const metadata = parseRejectMetadata(view.private_metadata);
-    const teamId = context.teamId ?? body.team?.id ?? '';
-    const userId = body.user.id;
-    if (!metadata) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [APPROVAL.reasonBlock]: 'This form is out of date. Close it and use `/amos reject`.',
-        },
-      });
-      return;
-    }
-    const reason = parseRejectReason(
-      view.state.values,
-      APPROVAL.reasonBlock,
-      APPROVAL.reasonAction,
-    );
-    let outcome: DecideOutcome;
-    try {
-      outcome = await decide(deps.services.deps, {
+  app.view<ViewSubmitAction>(
+    APPROVAL.rejectModal,
+    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+      const metadata = parseRejectMetadata(view.private_metadata);
+      const teamId = context.teamId ?? body.team?.id ?? '';
+      const userId = body.user.id;
+      if (!metadata) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [APPROVAL.reasonBlock]: 'This form is out of date. Close it and use `/amos reject`.',
+          },
+        });
+        return;
+      }
+      const reason = parseRejectReason(
+        view.state.values,
+        APPROVAL.reasonBlock,
+        APPROVAL.reasonAction,
+      );
+      let outcome: DecideOutcome;
+      try {
+        outcome = await decide(deps.services.deps, {
+          teamId,
+          userId,
+          approvalRequestId: metadata.id,
+          decision: 'reject',
+          note: reason,
+        });
+      } catch (error) {
+        await ack(
+          viewErrorsFor(error, { reason: APPROVAL.reasonBlock }, APPROVAL.reasonBlock) ?? {
+            response_action: 'errors',
+            errors: {
+              [APPROVAL.reasonBlock]: unexpectedFailure(deps.logger, error, 'reject modal'),
+            },
+          },
+        );
+        return;
+      }
+      if (outcome.kind !== 'voted') {
+        const current = await loadApprovalView(
+          deps.services.deps,
+          teamId,
+          outcome.approvalRequestId,
+        );
+        await ack({
+          response_action: 'update',
+          view: noticeModal(`${outcome.ref} not changed`, voteReply(outcome, current, userId)),
+        });
+        await afterDecision(client, deps.services.deps, deps.logger, teamId, outcome);
+        return;
+      }
+      await ack();
+      const origin = {
         teamId,
         userId,
-        approvalRequestId: metadata.id,
-        decision: 'reject',
-        note: reason,
-      });
-    } catch (error) {
-      await ack(
-        viewErrorsFor(error, { reason: APPROVAL.reasonBlock }, APPROVAL.reasonBlock) ?? {
-          response_action: 'errors',
-          errors: { [APPROVAL.reasonBlock]: unexpectedFailure(deps.logger, error, 'reject modal') },
-        },
+        channelId: metadata.channelId,
+        messageTs: metadata.messageTs,
+        responseUrl: metadata.responseUrl,
+      };
+      await settleClick(deps, client, origin, outcome, (reply) =>
+        postToResponseUrl(metadata.responseUrl, reply, deps.logger),
       );
-      return;
-    }
-    if (outcome.kind !== 'voted') {
-      const current = await loadApprovalView(deps.services.deps, teamId, outcome.approvalRequestId);
-      await ack({
-        response_action: 'update',
-        view: noticeModal(`${outcome.ref} not changed`, voteReply(outcome, current, userId)),
-      });
-      await afterDecision(client, deps.services.deps, deps.logger, teamId, outcome);
-      return;
-    }
-    await ack();
-    const origin = {
-      teamId,
-      userId,
-      channelId: metadata.channelId,
-      messageTs: metadata.messageTs,
-      responseUrl: metadata.responseUrl,
-    };
-    await settleClick(deps, client, origin, outcome, (reply) =>
-      postToResponseUrl(metadata.responseUrl, reply, deps.logger),
-    );
-  });
+    }),
+  );
 }

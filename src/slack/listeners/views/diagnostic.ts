@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import {
   type DiagnosticSubmission,
   submitDiagnostic,
@@ -9,6 +9,7 @@ import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { DIAGNOSTIC_FIELD_BLOCKS, parseDiagnostic } from '../../inputs/diagnostic.js';
 import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { announceDiagnosticAwaitsReview, directMessage } from '../engagement-notices.js';
 
 const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
@@ -19,44 +20,47 @@ const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
  * sponsors learn that it waits on their review, and the submitter gets a receipt.
  */
 export function registerDiagnosticView(app: App, deps: SlackDeps): void {
-  app.view(DIAGNOSTIC_FORM.callbackId, async ({ ack, body, view, client, context }) => {
-    const teamId = context.teamId ?? body.team?.id ?? view.team_id;
-    const userId = body.user.id;
-    const engagementId = parseEngagementMetadata(view.private_metadata);
-    if (!engagementId) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [FIRST_BLOCK]: 'This form is out of date. Close it and type `/amos diagnostic` again.',
-        },
-      });
-      return;
-    }
-    const parsed = parseDiagnostic(view.state.values);
-    if (!parsed.ok) {
-      await ack({ response_action: 'errors', errors: parsed.errors });
-      return;
-    }
-    let result: DiagnosticSubmission;
-    try {
-      result = await submitDiagnostic(deps.services.deps, {
-        teamId,
-        userId,
-        engagementId,
-        content: parsed.content,
-      });
-    } catch (error) {
-      await ack(
-        viewErrorsFor(error, DIAGNOSTIC_FIELD_BLOCKS, FIRST_BLOCK) ?? {
+  app.view<ViewSubmitAction>(
+    DIAGNOSTIC_FORM.callbackId,
+    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+      const teamId = context.teamId ?? body.team?.id ?? view.team_id;
+      const userId = body.user.id;
+      const engagementId = parseEngagementMetadata(view.private_metadata);
+      if (!engagementId) {
+        await ack({
           response_action: 'errors',
-          errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'diagnostic') },
-        },
-      );
-      return;
-    }
-    await ack();
-    await announceDiagnosticAwaitsReview(client, deps, { teamId, authorId: userId, result });
-    const receipt = diagnosticReceipt(result.engagement.slug, result);
-    await directMessage(client, deps, [userId], receipt, 'diagnostic receipt');
-  });
+          errors: {
+            [FIRST_BLOCK]: 'This form is out of date. Close it and type `/amos diagnostic` again.',
+          },
+        });
+        return;
+      }
+      const parsed = parseDiagnostic(view.state.values);
+      if (!parsed.ok) {
+        await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      let result: DiagnosticSubmission;
+      try {
+        result = await submitDiagnostic(deps.services.deps, {
+          teamId,
+          userId,
+          engagementId,
+          content: parsed.content,
+        });
+      } catch (error) {
+        await ack(
+          viewErrorsFor(error, DIAGNOSTIC_FIELD_BLOCKS, FIRST_BLOCK) ?? {
+            response_action: 'errors',
+            errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'diagnostic') },
+          },
+        );
+        return;
+      }
+      await ack();
+      await announceDiagnosticAwaitsReview(client, deps, { teamId, authorId: userId, result });
+      const receipt = diagnosticReceipt(result.engagement.slug, result);
+      await directMessage(client, deps, [userId], receipt, 'diagnostic receipt');
+    }),
+  );
 }

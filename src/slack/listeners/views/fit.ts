@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import { FIT_CRITERIA } from '../../../domain/fit.js';
 import { submitFitAssessment } from '../../../services/fit-service.js';
 import { recordSlackError } from '../../../services/slack-error-service.js';
@@ -8,6 +8,7 @@ import { unexpectedFailure } from '../../errors.js';
 import { FIT } from '../../ids.js';
 import { fitErrorBlocks, parseFitAnswers, parseFitMetadata } from '../../inputs/fit.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { attempt } from '../../slack-error-reporter.js';
 
 const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
@@ -18,55 +19,58 @@ const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
  * (if Slack refuses the DM, a `slack.error` is recorded in the workspace's decision record).
  */
 export function registerFitView(app: App, deps: SlackDeps): void {
-  app.view(FIT.callbackId, async ({ ack, body, view, client, context }) => {
-    const teamId = context.teamId ?? body.team?.id ?? view.team_id;
-    const userId = body.user.id;
-    const partnerOrgId = parseFitMetadata(view.private_metadata);
-    if (!partnerOrgId) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [FIRST_BLOCK]:
-            'This form is out of date. Close it and type `/amos fit <organisation>` again.',
-        },
-      });
-      return;
-    }
-    const answers = parseFitAnswers(view.state.values);
-    let outcome: Awaited<ReturnType<typeof submitFitAssessment>>;
-    try {
-      outcome = await submitFitAssessment(deps.services.deps, teamId, userId, {
-        partnerOrgId,
-        answers,
-      });
-    } catch (error) {
-      const inline = viewErrorsFor(error, fitErrorBlocks(answers), FIRST_BLOCK) ?? {
-        response_action: 'errors' as const,
-        errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'fit assessment') },
-      };
-      await ack(inline);
-      return;
-    }
-    await ack();
-    if (outcome.repeated) return;
-    const sent = await attempt(() =>
-      client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) }),
-    );
-    if (sent.ok) return;
-    // No engagement here: the failure goes to the workspace chain, next to the fit verdict.
-    deps.logger.warn({ teamId, error: sent.error, where: 'fit verdict DM' }, 'slack call failed');
-    try {
-      await recordSlackError(deps.services.deps, {
-        teamId,
-        userId,
-        engagementId: null,
-        method: 'chat.postMessage',
-        error: sent.error,
-        attempted: `DM <@${userId}> the fit verdict on ${outcome.org.name} (v${outcome.version})`,
-        details: { user: userId, partnerOrg: outcome.org.id, version: outcome.version },
-      });
-    } catch (error) {
-      unexpectedFailure(deps.logger, error, 'fit verdict DM slack.error');
-    }
-  });
+  app.view<ViewSubmitAction>(
+    FIT.callbackId,
+    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+      const teamId = context.teamId ?? body.team?.id ?? view.team_id;
+      const userId = body.user.id;
+      const partnerOrgId = parseFitMetadata(view.private_metadata);
+      if (!partnerOrgId) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [FIRST_BLOCK]:
+              'This form is out of date. Close it and type `/amos fit <organisation>` again.',
+          },
+        });
+        return;
+      }
+      const answers = parseFitAnswers(view.state.values);
+      let outcome: Awaited<ReturnType<typeof submitFitAssessment>>;
+      try {
+        outcome = await submitFitAssessment(deps.services.deps, teamId, userId, {
+          partnerOrgId,
+          answers,
+        });
+      } catch (error) {
+        const inline = viewErrorsFor(error, fitErrorBlocks(answers), FIRST_BLOCK) ?? {
+          response_action: 'errors' as const,
+          errors: { [FIRST_BLOCK]: replyForError(deps.logger, error, 'fit assessment') },
+        };
+        await ack(inline);
+        return;
+      }
+      await ack();
+      if (outcome.repeated) return;
+      const sent = await attempt(() =>
+        client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) }),
+      );
+      if (sent.ok) return;
+      // No engagement here: the failure goes to the workspace chain, next to the fit verdict.
+      deps.logger.warn({ teamId, error: sent.error, where: 'fit verdict DM' }, 'slack call failed');
+      try {
+        await recordSlackError(deps.services.deps, {
+          teamId,
+          userId,
+          engagementId: null,
+          method: 'chat.postMessage',
+          error: sent.error,
+          attempted: `DM <@${userId}> the fit verdict on ${outcome.org.name} (v${outcome.version})`,
+          details: { user: userId, partnerOrg: outcome.org.id, version: outcome.version },
+        });
+      } catch (error) {
+        unexpectedFailure(deps.logger, error, 'fit verdict DM slack.error');
+      }
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import { type ReviewDecision, reviewDiagnostic } from '../../../services/diagnostic-service.js';
 import { reviewDecisionMessage } from '../../blocks/diagnostic.js';
 import type { SlackDeps } from '../../context.js';
@@ -6,6 +6,7 @@ import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { directMessage } from '../engagement-notices.js';
 import { afterReviewDecision } from '../review-followup.js';
 
@@ -18,42 +19,46 @@ const REASON = DIAGNOSTIC_FORM.reasonBlock;
  * requests are withdrawn, and the reviewer and operator are told.
  */
 export function registerSendBackView(app: App, deps: SlackDeps): void {
-  app.view(DIAGNOSTIC_FORM.sendBackCallbackId, async ({ ack, body, view, client, context }) => {
-    const teamId = context.teamId ?? body.team?.id ?? view.team_id;
-    const userId = body.user.id;
-    const target = parseReviewTarget(view.private_metadata);
-    const reason = new ModalValues(view.state.values, DIAGNOSTIC_FORM.inputAction)
-      .text(REASON)
-      .trim();
-    if (!target) {
-      await ack({
-        response_action: 'errors',
-        errors: { [REASON]: 'This form is out of date. Type `/amos review` again.' },
-      });
-      return;
-    }
-    let decision: ReviewDecision;
-    try {
-      decision = await reviewDiagnostic(deps.services.deps, {
-        teamId,
-        userId,
-        target: { engagementId: target.engagementId },
-        decision: 'send_back',
-        text: reason,
-        expectedVersion: target.version,
-      });
-    } catch (error) {
-      await ack(
-        viewErrorsFor(error, { reason: REASON }, REASON) ?? {
-          response_action: 'errors',
-          errors: { [REASON]: replyForError(deps.logger, error, 'send back') },
-        },
+  app.view<ViewSubmitAction>(
+    DIAGNOSTIC_FORM.sendBackCallbackId,
+    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+      const teamId = context.teamId ?? body.team?.id ?? view.team_id;
+      const userId = body.user.id;
+      const target = parseReviewTarget(view.private_metadata);
+      const reason = new ModalValues(view.state.values, DIAGNOSTIC_FORM.inputAction).text(
+        REASON,
+        'lines',
       );
-      return;
-    }
-    await ack();
-    const message = reviewDecisionMessage(decision, userId, reason);
-    await directMessage(client, deps, [userId], message, 'send back receipt');
-    await afterReviewDecision(client, deps, decision, userId, reason);
-  });
+      if (!target) {
+        await ack({
+          response_action: 'errors',
+          errors: { [REASON]: 'This form is out of date. Type `/amos review` again.' },
+        });
+        return;
+      }
+      let decision: ReviewDecision;
+      try {
+        decision = await reviewDiagnostic(deps.services.deps, {
+          teamId,
+          userId,
+          target: { engagementId: target.engagementId },
+          decision: 'send_back',
+          text: reason,
+          expectedVersion: target.version,
+        });
+      } catch (error) {
+        await ack(
+          viewErrorsFor(error, { reason: REASON }, REASON) ?? {
+            response_action: 'errors',
+            errors: { [REASON]: replyForError(deps.logger, error, 'send back') },
+          },
+        );
+        return;
+      }
+      await ack();
+      const message = reviewDecisionMessage(decision, userId, reason);
+      await directMessage(client, deps, [userId], message, 'send back receipt');
+      await afterReviewDecision(client, deps, decision, userId, reason);
+    }),
+  );
 }

@@ -17,6 +17,7 @@ import {
   STAGE_FIELD_BLOCKS,
 } from '../../inputs/scope.js';
 import { viewErrorsFor } from '../../refusals.js';
+import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -33,10 +34,11 @@ function scopeSubmission(
     save: (
       target: { teamId: string; userId: string; slug: string },
       values: unknown,
+      deps: SlackDeps,
     ) => Promise<{ ref: string; what: string }>;
   },
 ) {
-  return async ({ ack, body, view, context }: ViewArgs) => {
+  return perRequest(deps, async ({ ack, body, view, context }: ViewArgs, deps) => {
     const metadata = parseScopeMetadata(view.private_metadata);
     if (!metadata) {
       await ack({
@@ -54,7 +56,7 @@ function scopeSubmission(
     };
     let saved: { ref: string; what: string };
     try {
-      saved = await options.save(target, view.state.values);
+      saved = await options.save(target, view.state.values, deps);
     } catch (error) {
       const errors = viewErrorsFor(error, options.fieldBlocks, options.firstBlock) ?? {
         response_action: 'errors' as const,
@@ -79,7 +81,7 @@ function scopeSubmission(
     } catch (error) {
       unexpectedFailure(deps.logger, error, 'scope overview refresh');
     }
-  };
+  });
 }
 
 /** The "Add scope item" and "Add stage checkpoint" modals. */
@@ -89,7 +91,7 @@ export function registerScopeViews(app: App, deps: SlackDeps): void {
     scopeSubmission(deps, {
       firstBlock: SCOPE.titleBlock,
       fieldBlocks: SCOPE_ITEM_FIELD_BLOCKS,
-      save: async (target, values) => {
+      save: async (target, values, deps) => {
         const result = await addScopeItem(deps.services.deps, {
           ...target,
           ...parseScopeItemForm(values),
@@ -103,7 +105,7 @@ export function registerScopeViews(app: App, deps: SlackDeps): void {
     scopeSubmission(deps, {
       firstBlock: SCOPE.stageNameBlock,
       fieldBlocks: STAGE_FIELD_BLOCKS,
-      save: async (target, values) => {
+      save: async (target, values, deps) => {
         const result = await addStageCheckpoint(deps.services.deps, {
           ...target,
           ...parseStageForm(values),
