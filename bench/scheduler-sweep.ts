@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database, Db } from '../src/db/database.js';
+// Loaded for its pg type parsers too (a `date` is read as the 'YYYY-MM-DD' text the app expects).
+import { createDb, type Database, type Db } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { tick } from '../src/services/scheduler-service.js';
@@ -202,6 +203,7 @@ async function main(): Promise<void> {
     },
   });
   const dbTime = () => ({ dbMs, queries });
+  void createDb;
   const log = (line = '') => process.stdout.write(`${line}\n`);
   try {
     await migrateToLatest(db);
@@ -239,6 +241,17 @@ async function main(): Promise<void> {
         claimed: measured.result.claimed,
         batches: measured.result.batches,
       });
+      const { rows: outcome } = await sql<{
+        kind: string;
+        fan: boolean;
+        status: string;
+        outcome: string | null;
+        n: string;
+      }>`
+        select kind, recipient is null as fan, status, outcome, count(*) as n from scheduled_reminder
+        where due_at = ${now} group by 1, 2, 3, 4 order by 1, 2, 3`.execute(db);
+      for (const o of outcome)
+        log(`  ${o.kind} ${o.fan ? 'due moment' : 'delivery'} ${o.status} (${o.outcome}): ${o.n}`);
       log(
         `${size} engagements: tick ${measured.ms.toFixed(0)} ms, ${measured.delivered} delivered`,
       );
