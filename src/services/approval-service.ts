@@ -19,6 +19,7 @@ import {
   lockWithFacts,
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
+import { approvalMoved } from './follow-up.js';
 import { EXECUTION_REQUIREMENTS } from './scope-service.js';
 
 /** Which request a decision is about: its id (buttons), or its ref with an optional slug (commands). */
@@ -109,6 +110,7 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       );
       stage = applied.outcome.to;
     }
+    await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
     const approvals = outcome.record.details.approvals;
     return {
       kind: 'voted',
