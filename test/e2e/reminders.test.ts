@@ -95,4 +95,36 @@ describe('approval reminders', () => {
     await passAt('2026-12-08T15:00:00Z');
     expect(remindersOf(label)).toHaveLength(6);
   });
+
+  it('holds a reminder due at 03:00 for a person in Los Angeles until 09:00 there, and one due on Saturday until Monday', async () => {
+    h.fake.addUser(TEAM.id, { id: ERIN, name: 'erin', tz: 'America/Los_Angeles' });
+    setTime('2026-12-14T11:00:00Z'); // Monday 03:00 in Los Angeles, 06:00 in New York
+    const tuesday = await submit();
+    await passAt('2026-12-15T11:00:00Z'); // due: Tuesday 03:00 in Los Angeles
+    expect(remindersOf(tuesday.label)).toEqual([]);
+    await passAt('2026-12-15T13:59:00Z');
+    expect(remindersOf(tuesday.label)).toEqual([]);
+    await passAt('2026-12-15T14:00:00Z'); // 09:00 in New York
+    expect(remindersOf(tuesday.label).sort()).toEqual([EXECS[1], EXECS[2]].sort());
+    await passAt('2026-12-15T16:59:00Z');
+    expect(remindersOf(tuesday.label)).toHaveLength(2);
+    await passAt('2026-12-15T17:00:00Z'); // 09:00 in Los Angeles
+    expect(remindersOf(tuesday.label).at(-1)).toBe(ERIN);
+    expect(remindersOf(tuesday.label)).toHaveLength(3);
+
+    setTime('2026-12-18T15:00:00Z'); // Friday
+    const saturday = await submit();
+    await passAt('2026-12-19T15:00:00Z'); // due: Saturday
+    await passAt('2026-12-20T15:00:00Z'); // Sunday: its repeat, folded into the one waiting
+    expect(remindersOf(saturday.label)).toEqual([]);
+    await passAt('2026-12-21T14:00:00Z'); // Monday 09:00 in New York
+    expect(remindersOf(saturday.label).sort()).toEqual([EXECS[1], EXECS[2]].sort());
+    // Monday 09:00 in Los Angeles: Erin's Saturday reminder (New York, meanwhile, got Monday
+    // 15:00's repeat, due inside its working hours).
+    await passAt('2026-12-21T17:00:00Z');
+    expect(remindersOf(saturday.label).filter((r) => r === ERIN)).toHaveLength(1);
+    expect(remindersOf(saturday.label).sort()).toEqual(
+      [ERIN, EXECS[1], EXECS[1], EXECS[2], EXECS[2]].sort(),
+    );
+  });
 });
