@@ -387,3 +387,31 @@ export async function pendingDeliveries(
     .execute();
   return new Set(rows.map((r) => `${r.subject_id}:${r.recipient}`));
 }
+
+/** An engagement's scope items and stage checkpoints with a due date. */
+export async function listDatedItems(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+): Promise<{ kind: 'scope' | 'stage'; id: string; dueDate: string | null }[]> {
+  const [scope, stages] = await Promise.all([
+    db
+      .selectFrom('scope_item')
+      .select(['id', 'due_date'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagementId)
+      .where('due_date', 'is not', null)
+      .execute(),
+    db
+      .selectFrom('stage_checkpoint')
+      .select(['id', 'due_date'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagementId)
+      .where('due_date', 'is not', null)
+      .execute(),
+  ]);
+  return [
+    ...scope.map((r) => ({ kind: 'scope' as const, id: r.id, dueDate: r.due_date })),
+    ...stages.map((r) => ({ kind: 'stage' as const, id: r.id, dueDate: r.due_date })),
+  ];
+}

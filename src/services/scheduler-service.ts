@@ -9,6 +9,7 @@ import {
   findExecutives,
   finishReminders,
   listAllExecutives,
+  listDatedItems,
   loadApprovalStates,
   loadDueItemStates,
   type NewReminder,
@@ -528,4 +529,28 @@ async function subjectView(
   const item = states.items.get(row.subjectId);
   if (!item) throw new Error(`reminder ${row.key}: its subject vanished within the batch`);
   return { kind: 'due_item', item, item_kind: row.kind.startsWith('scope') ? 'scope' : 'stage' };
+}
+
+/**
+ * An engagement became active: the due-soon and overdue moments of its dated scope items and
+ * checkpoints are stored in the activating transaction, a due day ending in the operator's zone.
+ */
+export async function scheduleEngagementDueDates(
+  trx: Trx,
+  engagement: { readonly teamId: string; readonly id: string; readonly operatorId: string },
+  settings: ReminderSettings,
+  now: Date,
+): Promise<number> {
+  const [items, zones] = await Promise.all([
+    listDatedItems(trx, engagement.teamId, engagement.id),
+    timeZones(trx, engagement.teamId, [engagement.operatorId]),
+  ]);
+  return scheduleDueDateReminders(
+    trx,
+    { teamId: engagement.teamId, engagementId: engagement.id },
+    items,
+    zones.get(engagement.operatorId) ?? 'UTC',
+    settings,
+    now,
+  );
 }
