@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  anchorsCommand,
   DECISION_LOG_USAGE,
   exportCommand,
   verifyLogCommand,
@@ -106,8 +107,13 @@ export async function main(argv: string[]): Promise<number> {
         await migrate();
         return 0;
       case 'verify-log':
+      case 'anchors':
       case 'export': {
-        const run = command === 'export' ? exportCommand : verifyLogCommand;
+        const run = {
+          export: exportCommand,
+          anchors: anchorsCommand,
+          'verify-log': verifyLogCommand,
+        }[command];
         const args = argv.slice(argv.indexOf(command) + 1);
         return await run(args, { ...process.env, ...slackPlaceholder(process.env) });
       }

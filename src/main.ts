@@ -4,8 +4,10 @@ import { type Config, loadConfig } from './config.js';
 import { createDb, type Db } from './db/database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrateToLatest } from './db/migrate.js';
+import { listInstalledTeams } from './db/reconcile-repository.js';
 import { JOBS } from './jobs/index.js';
 import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { workspaceClients } from './jobs/slack-client.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
@@ -27,6 +29,8 @@ export interface RunningApp {
    * (bounded, 10 s by default).
    */
   idle(timeoutMs?: number): Promise<void>;
+  /** The scheduler of a process running workers (runOnce: one pass now, for tests). */
+  readonly scheduler?: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -88,7 +92,13 @@ export async function startApp(
       registry: JOBS,
       supervise: role !== 'http',
     });
-    const services = createServices({ db, clock, admins: config.admins, jobs: jobs.sender });
+    const services = createServices({
+      db,
+      clock,
+      admins: config.admins,
+      jobs: jobs.sender,
+      reminders: config.reminders,
+    });
     let installationStore: ReturnType<typeof createInstallationStore> | undefined;
     if (config.slack.kind === 'oauth') {
       const cipher = createTokenCipher(config.slack.encryptionKey);
@@ -101,18 +111,23 @@ export async function startApp(
       if (notice) logger.info(notice);
       installationStore = createInstallationStore({ db, clock, cipher, previousCipher });
     }
+    let scheduler: Scheduler | undefined;
     if (role !== 'http') {
-      await jobs.startWorkers({
-        deps: services.deps,
-        logger,
+      const clientFor = workspaceClients({
         config,
-        clientFor: workspaceClients({
-          config,
-          logger,
-          ...(installationStore ? { installationStore } : {}),
-        }),
+        logger,
+        ...(installationStore ? { installationStore } : {}),
       });
+      await jobs.startWorkers({ deps: services.deps, logger, config, clientFor });
       logger.info({ jobs: JOBS.length }, 'job workers started');
+      scheduler = startScheduler({
+        deps: services.deps,
+        jobs: jobs.sender,
+        config,
+        logger,
+        clientFor,
+        teams: () => listInstalledTeams(db),
+      });
     }
     const slack =
       role === 'worker'
@@ -132,6 +147,7 @@ export async function startApp(
       config,
       db,
       port,
+      ...(scheduler ? { scheduler } : {}),
       async idle(timeoutMs = 10_000) {
         const deadline = Date.now() + timeoutMs;
         // A job's change can only come from a request, and a request's jobs only after it: wait
@@ -142,6 +158,7 @@ export async function startApp(
       },
       async stop() {
         await slack?.stop().catch((e) => logger.warn({ err: String(e) }, 'slack stop failed'));
+        await scheduler?.stop();
         await queue.stop().catch((e) => logger.warn({ err: String(e) }, 'job queue stop failed'));
         await db.destroy();
         await embedded?.stop();

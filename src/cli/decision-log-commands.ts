@@ -1,7 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/database.js';
+import {
+  type ChainAnchor,
+  formatAnchorLine,
+  parseAnchors,
+} from '../domain/decision-record-anchor.js';
 import {
   chainReportLine,
   EXPORT_FORMATS,
@@ -10,16 +16,20 @@ import {
 } from '../domain/decision-record-format.js';
 import { isDomainRefusal } from '../domain/errors.js';
 import { openDatabase } from '../main.js';
-import { exportEngagementLog, verifyLog } from '../services/decision-log-service.js';
+import { chainAnchors, exportEngagementLog, verifyLog } from '../services/decision-log-service.js';
 
 // `npx amos verify-log` and `npx amos export`: operator tools over the database alone (no Slack
 // settings). Results go to stdout, everything else to stderr, so `> file` captures just the data.
 
 /** The usage lines of the two commands, for the CLI's help text. */
 export const DECISION_LOG_USAGE = [
-  '  verify-log [--engagement SLUG] [--team TEAM_ID]',
+  '  verify-log [--engagement SLUG] [--team TEAM_ID] [--anchors FILE]',
   '                        check every decision-record hash chain; exit 1 naming the first',
-  '                        broken record of any chain that was altered',
+  '                        broken record of any chain that was altered, or (with --anchors)',
+  '                        that no longer reaches a head recorded by `amos anchors`',
+  '  anchors [--engagement SLUG] [--team TEAM_ID]',
+  "                        print every chain's head (seq and hash) as JSON Lines, to keep",
+  '                        outside the database for verify-log --anchors',
   '  export --engagement SLUG [--format jsonl|csv] [--team TEAM_ID]',
   '                        write one engagement\'s decision record to stdout (SLUG "workspace":',
   '                        role grants, partners and fit verdicts of a workspace)',
@@ -45,6 +55,7 @@ const OPTIONS = {
   engagement: { type: 'string' },
   team: { type: 'string' },
   format: { type: 'string' },
+  anchors: { type: 'string' },
 } as const;
 
 function parse(args: string[]) {
@@ -103,11 +114,18 @@ export async function verifyLogCommand(
   } catch (error) {
     return usageError(io, error);
   }
+  let anchors: readonly ChainAnchor[] | undefined;
+  if (values.anchors !== undefined) {
+    const read = await readAnchors(io, values.anchors);
+    if (typeof read === 'number') return read;
+    anchors = read;
+  }
   try {
     const checks = await withDatabase(env, (db) =>
       verifyLog(db, {
         ...(values.team ? { teamId: values.team } : {}),
         ...(values.engagement ? { engagementSlug: values.engagement } : {}),
+        ...(anchors ? { anchors } : {}),
       }),
     );
     const lines = [...checks.map(chainReportLine), verifySummaryLine(checks)];
@@ -155,6 +173,67 @@ export async function exportCommand(
     await print(
       io.stderr,
       `Exported ${file.count} ${file.count === 1 ? 'record' : 'records'} of ${file.engagement} as ${format}.\n`,
+    );
+    return 0;
+  } catch (error) {
+    const code = await explain(io, error);
+    if (code === undefined) throw error;
+    return code;
+  }
+}
+
+/** The anchors in FILE, or exit code 2 after saying why the file cannot be used. */
+async function readAnchors(io: CliIo, file: string): Promise<readonly ChainAnchor[] | number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? String(error);
+    await print(io.stderr, `Cannot read the anchors file ${file} (${code}).\n`);
+    return 2;
+  }
+  const { anchors, problems } = parseAnchors(text);
+  if (problems.length > 0) {
+    await print(
+      io.stderr,
+      `The anchors file ${file} is not as \`amos anchors\` writes it:\n${problems.map((p) => `  ${p}`).join('\n')}\n`,
+    );
+    return 2;
+  }
+  if (anchors.length === 0) {
+    await print(io.stderr, `The anchors file ${file} holds no anchors.\n`);
+    return 2;
+  }
+  return anchors;
+}
+
+/**
+ * `amos anchors [--engagement SLUG] [--team T]`: one JSON Lines anchor per chain to stdout
+ * (team, engagement, engagement_id, seq, hash, at), a count to stderr.
+ */
+export async function anchorsCommand(
+  args: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo = process,
+): Promise<number> {
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse(args);
+    if (values.format || values.anchors) throw new Error('anchors takes no --format or --anchors.');
+  } catch (error) {
+    return usageError(io, error);
+  }
+  try {
+    const anchors = await withDatabase(env, (db) =>
+      chainAnchors(db, {
+        ...(values.team ? { teamId: values.team } : {}),
+        ...(values.engagement ? { engagementSlug: values.engagement } : {}),
+      }),
+    );
+    await print(io.stdout, anchors.map(formatAnchorLine).join(''));
+    await print(
+      io.stderr,
+      `${anchors.length} ${anchors.length === 1 ? 'chain head' : 'chain heads'}: keep them outside this database, then check with \`npx amos verify-log --anchors FILE\`.\n`,
     );
     return 0;
   } catch (error) {

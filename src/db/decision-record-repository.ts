@@ -202,3 +202,28 @@ export async function findEngagementsBySlugForLog(
   const rows = await query.orderBy('team_id').execute();
   return rows.map((r) => ({ id: r.id, teamId: r.team_id, slug: r.slug }));
 }
+
+/**
+ * The head (last record) of every chain, optionally of one team and/or some engagements, with
+ * its engagement's slug: one index scan per chain over (chain_key, seq), never the whole table.
+ */
+export async function listChainHeads(
+  db: Db | Trx,
+  filter: { teamId?: string; engagementIds?: readonly string[] } = {},
+): Promise<{ head: ChainedRecord; slug: string | null }[]> {
+  if (filter.engagementIds?.length === 0) return [];
+  const teamFilter = filter.teamId ? sql`and r.team_id = ${filter.teamId}` : sql``;
+  const engagementFilter = filter.engagementIds
+    ? sql`and r.engagement_id = any(${[...filter.engagementIds]}::uuid[])`
+    : sql``;
+  const { rows } = await sql<Row & { slug: string | null }>`
+    select h.*, e.slug from (
+      select distinct on (r.chain_key) r.*
+      from decision_record r
+      where true ${teamFilter} ${engagementFilter}
+      order by r.chain_key, r.seq desc
+    ) h
+    left join engagement e on e.id = h.engagement_id and e.team_id = h.team_id
+    order by h.team_id, h.engagement_id is not null, e.slug, h.chain_key`.execute(db);
+  return rows.map((row) => ({ head: toRecord(row), slug: row.slug }));
+}

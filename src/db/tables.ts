@@ -205,6 +205,34 @@ export interface DecisionRecordTable {
   hash: string;
 }
 
+export type ReminderStatus = 'pending' | 'done' | 'sent' | 'dropped' | 'cancelled';
+
+/** A due moment of the scheduler (migration 20261201130000), unique by its key. */
+export interface ScheduledReminderTable {
+  key: string;
+  team_id: string;
+  kind: string;
+  engagement_id: string | null;
+  subject_id: string;
+  /** null: the due moment, fanned out when it comes; 'U…' a DM; 'C…' a channel post. */
+  recipient: string | null;
+  due_at: Date;
+  send_at: Date;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  status: ColumnType<ReminderStatus, ReminderStatus | undefined, ReminderStatus>;
+  outcome: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+/** What the scheduler caches of a Slack user (users.info, user_change). */
+export interface SlackUserTable {
+  team_id: string;
+  user_id: string;
+  time_zone: string | null;
+  fetched_at: Date;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   slack_event_receipt: SlackEventReceiptTable;
@@ -221,6 +249,8 @@ export interface Database {
   approval_message: ApprovalMessageTable;
   charter_ack: CharterAckTable;
   decision_record: DecisionRecordTable;
+  scheduled_reminder: ScheduledReminderTable;
+  slack_user: SlackUserTable;
   slack_delivery: SlackDeliveryTable;
 }
 

@@ -116,13 +116,21 @@ export interface ChainReport {
   /** The engagement's slug, or 'workspace'. */
   readonly engagement: string;
   readonly verification: ChainVerification;
+  /** The highest anchored seq the chain was checked against and reaches, when anchors were given. */
+  readonly anchoredSeq?: number;
 }
 
 /** One line per chain: `T0AMOS acme-q3: OK 12 records` or `… BROKEN at seq 3: <reason>`. */
 export function chainReportLine(report: ChainReport): string {
   const name = `${report.teamId} ${report.engagement}`;
   const v = report.verification;
-  if (v.ok) return `${name}: OK ${v.count} ${v.count === 1 ? 'record' : 'records'}`;
+  if (v.ok) {
+    const anchored =
+      report.anchoredSeq === undefined
+        ? ''
+        : `, reaches its anchored head (record ${report.anchoredSeq})`;
+    return `${name}: OK ${v.count} ${v.count === 1 ? 'record' : 'records'}${anchored}`;
+  }
   return `${name}: BROKEN at seq ${v.brokenAtSeq}: ${v.reason}`;
 }
 

@@ -87,7 +87,14 @@ export function chainNext(
   return { ...record, prevHash, hash: hashRecord(prevHash, record) };
 }
 
-export type ChainProblem = 'seq_gap' | 'prev_link' | 'hash_mismatch' | 'mixed_chain';
+export type ChainProblem =
+  | 'seq_gap'
+  | 'prev_link'
+  | 'hash_mismatch'
+  | 'mixed_chain'
+  /** The chain no longer holds its anchored head (see decision-record-anchor.ts). */
+  | 'anchor_missing'
+  | 'anchor_mismatch';
 
 export type ChainVerification =
   | { readonly ok: true; readonly count: number }

@@ -3,8 +3,10 @@ import type { JobDefinition } from './job.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
 import { publishHome } from './publish-home.js';
+import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { sendReminder } from './send-reminder.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
 
 /** Every follow-up job, registered once: each is a queue, and workers run each. */
@@ -16,6 +18,8 @@ export const JOBS: readonly JobDefinition[] = [
   notifyRoleChange,
   reportSlackFailure,
   enforceChannelGate,
+  sendReminder,
+  reconcileGates,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

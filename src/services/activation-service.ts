@@ -15,6 +15,7 @@ import {
   lockWithFacts,
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
+import { scheduleEngagementDueDates } from './scheduler-service.js';
 
 export interface ActivationRequest {
   readonly teamId: string;
@@ -61,6 +62,14 @@ export async function activateEngagement(
     const found = await resolveEngagement(change.trx, teamId, request.slug, request.channelId);
     const locked = await lockWithFacts(change, found.id);
     const { record } = await applyTransition(change, locked, 'activate', {}, deps.admins);
+    if (deps.reminders) {
+      await scheduleEngagementDueDates(
+        change.trx,
+        { teamId, id: locked.engagement.id, operatorId: locked.engagement.operator_id },
+        deps.reminders,
+        change.now,
+      );
+    }
     return activationOf(change, locked, record);
   });
 }

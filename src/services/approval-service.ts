@@ -20,6 +20,7 @@ import {
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
 import { approvalMoved } from './follow-up.js';
+import { cancelApprovalReminders } from './scheduler-service.js';
 import { EXECUTION_REQUIREMENTS } from './scope-service.js';
 
 /** Which request a decision is about: its id (buttons), or its ref with an optional slug (commands). */
@@ -111,6 +112,9 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       stage = applied.outcome.to;
     }
     await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
+    if (outcome.completed) {
+      await cancelApprovalReminders(change.trx, change.teamId, row.id, change.now, outcome.status);
+    }
     const approvals = outcome.record.details.approvals;
     return {
       kind: 'voted',

@@ -4,6 +4,7 @@ import { appendDecisionRecord } from '../db/decision-record-repository.js';
 import { claimRequestReceipt, pruneRequestReceipts } from '../db/request-receipt-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import { DomainRefusal, type Result, refuse } from '../domain/errors.js';
+import type { ReminderSettings } from '../domain/reminders.js';
 import { type Actor, authorize, type Capability } from '../domain/roles.js';
 import { actingRole, adminMentions, loadActor } from './actor-service.js';
 
@@ -16,6 +17,8 @@ export interface ServiceDeps {
   readonly jobs?: JobSender;
   /** The Slack request being answered, when there is one: a replay of it changes nothing. */
   readonly request?: RequestIdentity;
+  /** Reminder durations (AMOS_REMINDER_*): without them (service tests) none is scheduled. */
+  readonly reminders?: ReminderSettings;
 }
 
 /** How a follow-up job is identified and when it may run. */

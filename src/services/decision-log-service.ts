@@ -2,11 +2,18 @@ import type { Db } from '../db/database.js';
 import {
   findChainEngagement,
   findEngagementsBySlugForLog,
+  listChainHeads,
   listChainRecords,
   listChainSummaries,
   listDecisionRecords,
 } from '../db/decision-record-repository.js';
-import { type ChainedRecord, chainKey, verifyChain } from '../domain/decision-record.js';
+import {
+  type ChainedRecord,
+  type ChainVerification,
+  chainKey,
+  verifyChain,
+} from '../domain/decision-record.js';
+import { anchorOf, type ChainAnchor, checkAnchor } from '../domain/decision-record-anchor.js';
 import {
   type ChainReport,
   type ExportFormat,
@@ -165,12 +172,66 @@ export async function exportEngagementLog(
 }
 
 /**
+ * Operator tool: every chain's current head (or those of one team and/or one engagement slug),
+ * for keeping outside the database so a later `verifyLog` can tell a truncated or rewritten
+ * chain from an intact one.
+ */
+export async function chainAnchors(
+  db: Db,
+  filter: { teamId?: string; engagementSlug?: string } = {},
+): Promise<ChainAnchor[]> {
+  const { teamId, engagementSlug } = filter;
+  let engagementIds: string[] | undefined;
+  let workspaceOnly = false;
+  if (engagementSlug) {
+    const named = await chainsNamed(db, engagementSlug, teamId);
+    if (named.length === 0) noSuchEngagement(engagementSlug, teamId);
+    workspaceOnly = named.every((n) => n.engagementId === null);
+    engagementIds = named.flatMap((n) => (n.engagementId ? [n.engagementId] : []));
+  }
+  const heads = await listChainHeads(db, {
+    ...(teamId ? { teamId } : {}),
+    ...(engagementIds && !workspaceOnly ? { engagementIds } : {}),
+  });
+  return heads
+    .filter((h) => !workspaceOnly || h.head.engagementId === null)
+    .map(({ head, slug }) =>
+      anchorOf(head, head.engagementId === null ? WORKSPACE_CHAIN : (slug ?? head.engagementId)),
+    );
+}
+
+/** The chain key an anchor names: by its engagement id, or by team and slug when it has none. */
+async function anchorChainKey(db: Db, anchor: ChainAnchor): Promise<string | undefined> {
+  if (anchor.engagementId !== undefined) return chainKey(anchor.team, anchor.engagementId);
+  if (anchor.engagement === WORKSPACE_CHAIN) return chainKey(anchor.team, null);
+  const [found] = await findEngagementsBySlugForLog(db, anchor.engagement, anchor.team);
+  return found ? chainKey(anchor.team, found.id) : undefined;
+}
+
+/** The chain's own verification, then each anchor on it in seq order; the first break wins. */
+function withAnchors(
+  records: readonly ChainedRecord[],
+  own: ChainVerification,
+  anchors: readonly ChainAnchor[],
+): { verification: ChainVerification; anchoredSeq?: number } {
+  if (!own.ok || anchors.length === 0) return { verification: own };
+  const sorted = [...anchors].sort((a, b) => a.seq - b.seq);
+  for (const anchor of sorted) {
+    const check = checkAnchor(records, anchor);
+    if (!check.ok) return { verification: check };
+  }
+  return { verification: own, anchoredSeq: sorted.at(-1)?.seq ?? 0 };
+}
+
+/**
  * Operator tool: verifies every chain (or those of one team and/or one engagement slug) from
- * the database alone, reporting per chain its length and the first broken record, if any.
+ * the database alone, reporting per chain its length and the first broken record, if any. With
+ * `anchors` (heads kept outside the database), a chain that no longer reaches an anchored head
+ * is broken too, and an anchored chain that has disappeared entirely is reported as broken.
  */
 export async function verifyLog(
   db: Db,
-  filter: { teamId?: string; engagementSlug?: string } = {},
+  filter: { teamId?: string; engagementSlug?: string; anchors?: readonly ChainAnchor[] } = {},
 ): Promise<ChainCheck[]> {
   const { teamId, engagementSlug } = filter;
   let named: Awaited<ReturnType<typeof chainsNamed>> | undefined;
@@ -186,28 +247,63 @@ export async function verifyLog(
   const wanted = named
     ? summaries.filter((s) => named.some((n) => chainKey(n.teamId, n.engagementId) === s.chainKey))
     : summaries;
+  const wantedKeys = new Set(
+    named ? named.map((n) => chainKey(n.teamId, n.engagementId)) : wanted.map((s) => s.chainKey),
+  );
+  const anchorsByKey = new Map<string, ChainAnchor[]>();
+  const unresolved: ChainAnchor[] = [];
+  for (const anchor of filter.anchors ?? []) {
+    if (teamId && anchor.team !== teamId) continue;
+    const key = await anchorChainKey(db, anchor);
+    if (key === undefined) {
+      if (!named) unresolved.push(anchor);
+      continue;
+    }
+    if (named && !wantedKeys.has(key)) continue;
+    anchorsByKey.set(key, [...(anchorsByKey.get(key) ?? []), anchor]);
+  }
   const checks: ChainCheck[] = [];
   for (const chain of wanted) {
     const records = await listChainRecords(db, chain.chainKey);
+    const anchored = withAnchors(
+      records,
+      verifyChain(records),
+      anchorsByKey.get(chain.chainKey) ?? [],
+    );
+    anchorsByKey.delete(chain.chainKey);
     checks.push({
       teamId: chain.teamId,
       engagementId: chain.engagementId,
       engagement: chain.slug ?? chain.engagementId ?? WORKSPACE_CHAIN,
       count: records.length,
-      verification: verifyChain(records),
+      ...anchored,
     });
   }
-  // An engagement with no record yet is reported as an empty, intact chain.
+  // An engagement with no record yet is reported as an empty, intact chain, unless anchored.
   for (const n of named ?? []) {
+    const key = chainKey(n.teamId, n.engagementId);
     if (!checks.some((c) => c.teamId === n.teamId && c.engagementId === n.engagementId)) {
       checks.push({
         teamId: n.teamId,
         engagementId: n.engagementId,
         engagement: n.label,
         count: 0,
-        verification: { ok: true, count: 0 },
+        ...withAnchors([], { ok: true, count: 0 }, anchorsByKey.get(key) ?? []),
       });
+      anchorsByKey.delete(key);
     }
+  }
+  // Anchored chains of which nothing is left (every record gone, or the engagement itself).
+  for (const anchors of [...anchorsByKey.values(), ...unresolved.map((a) => [a])]) {
+    const [first] = anchors;
+    if (!first) continue;
+    checks.push({
+      teamId: first.team,
+      engagementId: first.engagementId ?? null,
+      engagement: first.engagement,
+      count: 0,
+      ...withAnchors([], { ok: true, count: 0 }, anchors),
+    });
   }
   return checks;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import type { ReminderSettings } from '../domain/reminders.js';
 import type { JobSender, ServiceDeps } from './change.js';
 import { isDatabaseReachable } from './health-service.js';
 import { createWorkspaceService, type WorkspaceService } from './workspace-service.js';
@@ -16,12 +17,14 @@ export function createServices(deps: {
   clock: Clock;
   admins: readonly string[];
   jobs?: JobSender;
+  reminders?: ReminderSettings;
 }): Services {
   const serviceDeps: ServiceDeps = {
     db: deps.db,
     clock: deps.clock,
     admins: deps.admins,
     ...(deps.jobs ? { jobs: deps.jobs } : {}),
+    ...(deps.reminders ? { reminders: deps.reminders } : {}),
   };
   return {
     deps: serviceDeps,

@@ -27,6 +27,7 @@ import { type Change, check, runChange, type ServiceDeps } from './change.js';
 import { lockWithFacts, resolveEngagement } from './engagement-lifecycle-service.js';
 import { approvalRequested } from './follow-up.js';
 import { actorWith } from './read-access.js';
+import { scheduleApprovalReminder } from './scheduler-service.js';
 
 export const EXECUTION_REQUIREMENTS = 'execution_requirements';
 
@@ -268,6 +269,18 @@ export async function submitRequirements(deps: ServiceDeps, request: EngagementT
       approvalRequestId: row.id,
       sponsorIds: engagement.sponsor_ids,
     });
+    if (deps.reminders) {
+      await scheduleApprovalReminder(
+        change.trx,
+        {
+          teamId: change.teamId,
+          engagementId: engagement.id,
+          approvalRequestId: row.id,
+          requestedAt: change.now,
+        },
+        deps.reminders,
+      );
+    }
     return {
       approvalRequestId: row.id,
       ref,

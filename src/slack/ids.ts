@@ -3,6 +3,7 @@ export const COMMAND = '/amos';
 
 export const EVENTS = {
   appHomeOpened: 'app_home_opened',
+  userChange: 'user_change',
 } as const;
 
 export const HOME = {

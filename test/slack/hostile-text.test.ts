@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EngagementRow } from '../../src/db/engagement-repository.js';
 import { chainNext } from '../../src/domain/decision-record.js';
+import { weeklyDigest } from '../../src/domain/digest.js';
 import type { ApprovalView } from '../../src/services/approval-view-service.js';
 import type { EngagementStatus } from '../../src/services/engagement-status-service.js';
 import * as activation from '../../src/slack/blocks/activation.js';
@@ -10,6 +11,7 @@ import * as approvalReplies from '../../src/slack/blocks/approval-replies.js';
 import * as dates from '../../src/slack/blocks/dates.js';
 import * as decisionLog from '../../src/slack/blocks/decision-log.js';
 import * as diagnostic from '../../src/slack/blocks/diagnostic.js';
+import * as digest from '../../src/slack/blocks/digest.js';
 import * as fit from '../../src/slack/blocks/fit.js';
 import * as gating from '../../src/slack/blocks/gating.js';
 import * as help from '../../src/slack/blocks/help.js';
@@ -17,6 +19,7 @@ import * as home from '../../src/slack/blocks/home.js';
 import * as newEngagement from '../../src/slack/blocks/new-engagement.js';
 import * as partnerAssign from '../../src/slack/blocks/partner-assign.js';
 import * as partners from '../../src/slack/blocks/partners.js';
+import * as reminders from '../../src/slack/blocks/reminders.js';
 import * as requirements from '../../src/slack/blocks/requirements.js';
 import * as roles from '../../src/slack/blocks/roles.js';
 import * as scope from '../../src/slack/blocks/scope.js';
@@ -41,6 +44,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   dates,
   'decision-log': decisionLog,
   diagnostic,
+  digest,
+  reminders,
   fit,
   gating,
   help,
@@ -250,6 +255,44 @@ const CASES: Record<string, Case | null> = {
   'dates.slackDate': { typed: false, run: () => dates.slackDate(AT) },
   'dates.calendarDate': { typed: false, run: () => dates.calendarDate('2026-12-01') },
   'decision-log.LOG_LATEST': null,
+  'digest.DIGEST_ENGAGEMENTS_MAX': null,
+  'digest.weeklyDigestMessage': {
+    run: () =>
+      digest.weeklyDigestMessage(
+        weeklyDigest({
+          teamId: 'T1',
+          executiveId: 'U0EXEC',
+          now: AT,
+          timeZone: 'UTC',
+          engagements: [
+            {
+              id: 'e1',
+              slug: 'acme-q3',
+              name: HOSTILE,
+              stage: 'active',
+              stageSince: AT,
+              dueItems: [{ ref: 'SC-1', title: HOSTILE, dueDate: '2026-11-01' }],
+              pendingApprovals: [],
+              head: { seq: 1, hash: 'a'.repeat(64) },
+            },
+          ],
+        }),
+      ),
+  },
+  'reminders.approvalReminderMessage': {
+    run: () => reminders.approvalReminderMessage(approvalView(), 'U0ERIN', AT),
+  },
+  'reminders.dueItemMessage': {
+    run: () =>
+      reminders.dueItemMessage({
+        kind: 'scope_overdue',
+        ref: 'SC-1',
+        title: HOSTILE,
+        dueDate: '2026-12-01',
+        engagement: { slug: 'acme-q3', name: HOSTILE },
+        audience: 'channel',
+      }),
+  },
   'decision-log.summaryMarkdown': {
     shows: logShows,
     run: () => decisionLog.summaryMarkdown(HOSTILE, { userId: 'U0EXEC' }),

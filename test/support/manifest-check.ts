@@ -33,6 +33,7 @@ export const EVENT_SUBSCRIPTIONS: Record<string, readonly string[]> = {
   app_home_opened: ['app_home_opened'],
   member_joined_channel: ['member_joined_channel'],
   message: ['message.channels', 'message.groups', 'message.im'],
+  user_change: ['user_change'],
 };
 export const EVENT_SCOPES: Record<string, readonly string[]> = {
   app_home_opened: [],
@@ -40,6 +41,7 @@ export const EVENT_SCOPES: Record<string, readonly string[]> = {
   'message.channels': ['channels:history'],
   'message.groups': ['groups:history'],
   'message.im': ['im:history'],
+  user_change: ['users:read'],
 };
 
 export interface Registrations {

@@ -3,6 +3,7 @@ import type { SlackDeps } from '../../context.js';
 import { registerAppHomeOpened } from './app-home-opened.js';
 import { registerMemberJoinedChannel } from './member-joined-channel.js';
 import { registerGatedMessage } from './message.js';
+import { registerUserChange } from './user-change.js';
 
 /**
  * Bolt does not de-duplicate Slack's redeliveries (X-Slack-Retry-Num): each Events API
@@ -43,4 +44,5 @@ export function registerEvents(app: App, deps: SlackDeps): void {
   registerAppHomeOpened(app, deps);
   registerMemberJoinedChannel(app, deps);
   registerGatedMessage(app, deps);
+  registerUserChange(app, deps);
 }

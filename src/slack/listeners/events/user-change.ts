@@ -1,0 +1,18 @@
+import type { App } from '@slack/bolt';
+import { rememberUserProfile } from '../../../services/user-profile-service.js';
+import type { SlackDeps } from '../../context.js';
+import { EVENTS } from '../../ids.js';
+
+/** A user's profile changed (their time zone among it): the cached zone is replaced at once. */
+export function registerUserChange(app: App, deps: SlackDeps): void {
+  app.event(EVENTS.userChange, async ({ event, context }) => {
+    const user = event.user as { id?: string; tz?: string; team_id?: string; is_bot?: boolean };
+    const teamId = context.teamId ?? user.team_id;
+    if (!teamId || !user.id || user.is_bot) return;
+    await rememberUserProfile(deps.services.deps, {
+      teamId,
+      userId: user.id,
+      timeZone: typeof user.tz === 'string' && user.tz ? user.tz : null,
+    });
+  });
+}
