@@ -19,9 +19,11 @@ import {
 import type { Stage } from '../domain/engagement.js';
 import { can } from '../domain/roles.js';
 import { amendScope } from '../domain/scope-version.js';
-import { type Change, check, runChange, type ServiceDeps } from './change.js';
+import { loadActor } from './actor-service.js';
+import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { actorWith } from './read-access.js';
 
 export const CHANGE_REQUEST = 'change_request';
 
@@ -136,7 +138,7 @@ export async function amendScopeFromChangeRequest(
   approval: ApprovalRequestRow,
 ): Promise<void> {
   const cr = await findChangeRequestByApproval(change.trx, change.teamId, approval.id);
-  if (!cr || cr.type !== 'scope') return;
+  if (cr?.type !== 'scope') return;
   const current = await findScopeVersion(change.trx, change.teamId, engagement.id);
   if (!current) return;
   if (!(await isScopeVersionStored(change.trx, change.teamId, engagement.id, current.version))) {
@@ -188,4 +190,62 @@ export async function amendScopeFromChangeRequest(
     },
     capability: 'approve',
   });
+}
+
+/**
+ * What the change request form needs, after the same checks the raise makes (read only): the
+ * engagement and its current scope version, or a refusal saying why this person can't raise one.
+ */
+export async function changeRequestForm(
+  deps: ServiceDeps,
+  target: {
+    teamId: string;
+    userId: string;
+    slug?: string | undefined;
+    channelId?: string | undefined;
+  },
+) {
+  const engagement = await resolveEngagement(deps.db, target.teamId, target.slug, target.channelId);
+  const actor = await loadActor(deps.db, target.teamId, target.userId, deps.admins);
+  if (can(actor, 'define_requirements')) {
+    check(checkChangeRequestAllowed({ slug: engagement.slug, stage: engagement.stage as Stage }));
+  } else {
+    await actorWith(deps, target.teamId, target.userId, 'partner_act');
+    await assertPartnerMayAct(deps.db, target.teamId, engagement, target.userId);
+  }
+  const scope = await findScopeVersion(deps.db, target.teamId, engagement.id);
+  return {
+    engagement: { id: engagement.id, slug: engagement.slug },
+    scope: scope ?? { version: 1, items: [], changeRef: null },
+  };
+}
+
+/** Scope version `version` of an engagement (latest when absent), with the latest number; read only. */
+export async function viewScopeVersion(
+  deps: ServiceDeps,
+  target: {
+    teamId: string;
+    userId: string;
+    slug?: string | undefined;
+    channelId?: string | undefined;
+    version?: number;
+  },
+) {
+  await actorWith(deps, target.teamId, target.userId, 'view_engagement');
+  const engagement = await resolveEngagement(deps.db, target.teamId, target.slug, target.channelId);
+  const latest = await findScopeVersion(deps.db, target.teamId, engagement.id);
+  const scope =
+    target.version === undefined
+      ? latest
+      : await findScopeVersion(deps.db, target.teamId, engagement.id, target.version);
+  if (!scope) {
+    return notFound(
+      `${engagement.slug.toUpperCase()} has no scope version ${target.version}; the current one is ${latest?.version ?? 1}.`,
+    );
+  }
+  return {
+    engagement: { id: engagement.id, slug: engagement.slug },
+    scope,
+    latest: latest?.version ?? 1,
+  };
 }

@@ -1,5 +1,6 @@
 import { nextRef } from '../db/engagement-repository.js';
 import {
+  findDeliverableVersion,
   findScopeVersion,
   insertDeliverable,
   insertDeliverableVersion,
@@ -18,6 +19,7 @@ import { itemInScope } from '../domain/scope-version.js';
 import { check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { actorWith } from './read-access.js';
 
 interface Target {
   teamId: string;
@@ -112,6 +114,7 @@ export async function submitDeliverable(
 
 /** The criteria a waiting deliverable is reviewed against (read only, for the review modal). */
 export async function deliverableForReview(deps: ServiceDeps, request: Target & { ref: string }) {
+  await actorWith(deps, request.teamId, request.userId, 'review_deliverables');
   const engagement = await resolveEngagement(
     deps.db,
     request.teamId,
@@ -215,4 +218,25 @@ export async function reviewDeliverable(
       engagement: { id: engagement.id, slug: engagement.slug },
     };
   });
+}
+
+/**
+ * What the deliverable form offers, after the partner check (read only): the items of the
+ * current approved scope version that are not done and have no deliverable waiting.
+ */
+export async function deliverableForm(deps: ServiceDeps, target: Target) {
+  const engagement = await resolveEngagement(deps.db, target.teamId, target.slug, target.channelId);
+  await actorWith(deps, target.teamId, target.userId, 'partner_act');
+  await assertPartnerMayAct(deps.db, target.teamId, engagement, target.userId);
+  const scope = await findScopeVersion(deps.db, target.teamId, engagement.id);
+  if (!scope) return notFound(`${engagementLabel(engagement.slug)} has no approved scope.`);
+  const deliverables = await listDeliverables(deps.db, target.teamId, engagement.id);
+  const busy = new Set(deliverables.filter((d) => d.status !== 'returned').map((d) => d.scope_ref));
+  const open = scope.items.filter((i) => !busy.has(i.ref));
+  if (open.length === 0) {
+    return notFound(
+      `Every scope item of ${engagementLabel(engagement.slug)} is done or waiting for review.`,
+    );
+  }
+  return { engagement: { id: engagement.id, slug: engagement.slug }, scope, open };
 }
