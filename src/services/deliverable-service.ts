@@ -127,9 +127,18 @@ export async function deliverableForReview(deps: ServiceDeps, request: Target & 
   if (!row) return notFound(`${engagementLabel(engagement.slug)} has no deliverable ${ref}.`);
   const scope = await findScopeVersion(deps.db, request.teamId, engagement.id);
   const item = scope ? itemInScope(scope, row.scope_ref) : undefined;
+  if (row.status !== 'waiting') {
+    throw new DomainRefusal(
+      refuse('already_decided', `${ref} was already ${row.status}; it waits for no review now.`)
+        .refusal,
+    );
+  }
+  const version = await findDeliverableVersion(deps.db, request.teamId, row.id, row.version);
   return {
     engagement: { id: engagement.id, slug: engagement.slug },
     ref,
+    link: version?.link ?? '',
+    summary: version?.summary ?? '',
     status: row.status,
     version: row.version,
     scopeRef: row.scope_ref,
