@@ -404,3 +404,82 @@ export async function resolveItemRef(
     .executeTakeFirst();
   return legacy ? { ref: legacy.ref, aliasOf: legacy.ref } : { ref, aliasOf: null };
 }
+
+export interface DeliveryOverview {
+  readonly openChanges: readonly { ref: string; type: string; description: string }[];
+  readonly waitingDeliverables: readonly { ref: string; scopeRef: string; version: number }[];
+  /** The first checkpoint not passed yet, with its latest stage review if any. */
+  readonly nextStage: {
+    readonly ref: string;
+    readonly name: string;
+    readonly dueDate: string | null;
+    readonly review: { readonly ref: string; readonly status: string } | null;
+  } | null;
+}
+
+/** What waits in an engagement's governed delivery: open CRs, deliverables to review, the next stage. */
+export async function deliveryOverview(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+): Promise<DeliveryOverview> {
+  const [changes, deliverables, checkpoints, reviews] = await Promise.all([
+    db
+      .selectFrom('change_request')
+      .innerJoin('approval_request', 'approval_request.id', 'change_request.approval_request_id')
+      .select(['change_request.ref', 'change_request.type', 'change_request.description'])
+      .where('change_request.team_id', '=', teamId)
+      .where('change_request.engagement_id', '=', engagementId)
+      .where('approval_request.status', '=', 'pending')
+      .orderBy('change_request.raised_at')
+      .execute(),
+    listDeliverables(db, teamId, engagementId),
+    db
+      .selectFrom('stage_checkpoint')
+      .select(['ref', 'name', 'due_date'])
+      .where('team_id', '=', teamId)
+      .where('engagement_id', '=', engagementId)
+      .orderBy('due_date')
+      .orderBy('created_at')
+      .execute(),
+    listStageReviews(db, teamId, engagementId),
+  ]);
+  const passed = new Set(
+    reviews.filter((r) => r.status === 'approved').map((r) => r.checkpoint_ref),
+  );
+  const next = checkpoints.find((c) => !passed.has(c.ref));
+  const review = next ? reviews.filter((r) => r.checkpoint_ref === next.ref).at(-1) : undefined;
+  return {
+    openChanges: changes,
+    waitingDeliverables: deliverables
+      .filter((d) => d.status === 'waiting')
+      .map((d) => ({ ref: d.ref, scopeRef: d.scope_ref, version: d.version })),
+    nextStage: next
+      ? {
+          ref: next.ref,
+          name: next.name,
+          dueDate: next.due_date,
+          review: review ? { ref: review.ref, status: review.status } : null,
+        }
+      : null,
+  };
+}
+
+/** Every deliverable of the workspace waiting for review, with its engagement's slug (at most 50). */
+export async function listDeliverablesWaiting(db: Db | Trx, teamId: string) {
+  return db
+    .selectFrom('deliverable')
+    .innerJoin('engagement', 'engagement.id', 'deliverable.engagement_id')
+    .select([
+      'engagement.slug as slug',
+      'deliverable.ref as ref',
+      'deliverable.scope_ref as scopeRef',
+      'deliverable.version as version',
+    ])
+    .where('deliverable.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('deliverable.status', '=', 'waiting')
+    .orderBy('deliverable.updated_at')
+    .limit(50)
+    .execute();
+}

@@ -1,3 +1,4 @@
+import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import { type Actor, can } from '../domain/roles.js';
@@ -12,6 +13,8 @@ export interface HomeContent {
   readonly waiting: readonly ApprovalView[];
   readonly engagements: readonly EngagementListItem[];
   readonly partnerView: boolean;
+  /** Deliverables waiting for review, for those who review them (operators, executives). */
+  readonly reviews?: readonly { slug: string; ref: string; scopeRef: string; version: number }[];
 }
 
 /** Reads (never changes) what App Home shows for one user of one workspace. */
@@ -22,13 +25,17 @@ export async function homeContent(
 ): Promise<HomeContent> {
   const actor = await loadActor(deps.db, teamId, userId, deps.admins);
   if (actor.roles.length === 0) return { actor, waiting: [], engagements: [], partnerView: false };
-  const [waiting, status] = await Promise.all([
+  const [waiting, status, reviews] = await Promise.all([
     can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve([]),
     engagementStatus(deps, { teamId, userId }),
+    can(actor, 'review_deliverables')
+      ? listDeliverablesWaiting(deps.db, teamId)
+      : Promise.resolve([]),
   ]);
   return {
     actor,
     waiting,
+    reviews,
     engagements: status.kind === 'list' ? status.engagements : [],
     partnerView: status.kind === 'list' ? status.partnerView : false,
   };
