@@ -308,7 +308,9 @@ describe('stage reviews', () => {
     expect(submitted.text).toContain('SR-1');
     const status = json((await commandReply(h, EXECS[0], `status ${e.slug}`)).body.blocks);
     expect(status).toContain('*Deliverables waiting for review:* \\n• *DL-1* for SC-1');
-    expect(status).toContain('*Next stage review:* ST-1 Mid-point review · 2026-12-31 · SR-1 pending');
+    expect(status).toContain(
+      '*Next stage review:* ST-1 Mid-point review · 2026-12-31 · SR-1 pending',
+    );
     const own = await commandReply(h, e.partner, `approve ${e.slug} SR-1`);
     expect(own.text).toContain('Only an executive or admin may approve');
     const blocked = await commandReply(h, EXECS[0], `approve ${e.slug} SR-1`);
