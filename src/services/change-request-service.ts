@@ -249,3 +249,40 @@ export async function viewScopeVersion(
     latest: latest?.version ?? 1,
   };
 }
+
+/**
+ * What the partner channel is told once a change request is approved (read from committed
+ * state, so a retried notice shows the same): the channel, the CR and the items it added or
+ * changed as its scope version holds them. Undefined when there is nothing to tell.
+ */
+export async function scopeAmendmentNotice(
+  deps: Pick<ServiceDeps, 'db'>,
+  teamId: string,
+  changeRequestId: string,
+) {
+  const cr = await deps.db
+    .selectFrom('change_request')
+    .innerJoin('engagement', 'engagement.id', 'change_request.engagement_id')
+    .selectAll('change_request')
+    .select(['engagement.slug', 'engagement.partner_channel_id'])
+    .where('change_request.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('change_request.id', '=', changeRequestId)
+    .executeTakeFirst();
+  if (!cr?.scope_version || !cr.partner_channel_id) return undefined;
+  const version = await findScopeVersion(deps.db, teamId, cr.engagement_id, cr.scope_version);
+  if (!version) return undefined;
+  const amendedRefs = new Set(cr.amendment.amend.map((a) => a.ref));
+  const previous = await findScopeVersion(deps.db, teamId, cr.engagement_id, cr.scope_version - 1);
+  const before = new Set(previous?.items.map((i) => i.ref) ?? []);
+  return {
+    engagementId: cr.engagement_id,
+    channelId: cr.partner_channel_id,
+    slug: cr.slug,
+    changeRef: cr.ref,
+    description: cr.description,
+    version: version.version,
+    added: version.items.filter((i) => !before.has(i.ref)),
+    amended: version.items.filter((i) => amendedRefs.has(i.ref)),
+  };
+}

@@ -196,6 +196,17 @@ const CASES: Record<string, Case | null> = {
         },
       ),
   },
+  'governed-delivery.scopeAmendedNotice': {
+    run: () =>
+      governedDelivery.scopeAmendedNotice({
+        slug: 'acme-q3',
+        changeRef: 'CR-1',
+        description: HOSTILE,
+        version: 2,
+        added: items,
+        amended: items,
+      }),
+  },
   'governed-delivery.scopeVersionMessage': {
     run: () => governedDelivery.scopeVersionMessage('acme-q3', scopeVersion, 2),
   },

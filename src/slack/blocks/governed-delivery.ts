@@ -182,3 +182,43 @@ export function scopeVersionMessage(slug: string, scope: ScopeVersion, latest: n
     ],
   };
 }
+
+/** The partner channel's notice of an approved change request: what changed, as scope version N. */
+export function scopeAmendedNotice(notice: {
+  slug: string;
+  changeRef: string;
+  description: string;
+  version: number;
+  added: readonly {
+    ref: string;
+    title: string;
+    dueDate: string | null;
+    criteria: readonly string[];
+  }[];
+  amended: readonly {
+    ref: string;
+    title: string;
+    dueDate: string | null;
+    criteria: readonly string[];
+  }[];
+}): Rendered {
+  const label = notice.slug.toUpperCase();
+  const line = (i: (typeof notice.added)[number]) =>
+    `• *${i.ref}* ${esc(i.title)}${i.dueDate ? ` · due ${i.dueDate}` : ''}\n${i.criteria.map((c) => `    ◦ ${esc(c)}`).join('\n')}`;
+  const parts = [
+    notice.added.length > 0 ? `*Added:*\n${notice.added.map(line).join('\n')}` : '',
+    notice.amended.length > 0 ? `*Changed:*\n${notice.amended.map(line).join('\n')}` : '',
+  ].filter(Boolean);
+  return {
+    text: `${notice.changeRef} approved: ${label} scope is now version ${notice.version}.`,
+    blocks: [
+      section(
+        `:scroll: *${notice.changeRef} approved:* ${esc(notice.description)}\nThe approved scope of *${label}* is now version ${notice.version}.`,
+      ),
+      ...parts.map((p) => section(p)),
+      context(
+        `\`/amos scope ${notice.slug} --version ${notice.version - 1}\` shows the previous version. Deliverables are submitted against the current one (\`/amos deliver\`).`,
+      ),
+    ],
+  };
+}
