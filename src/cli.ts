@@ -13,7 +13,9 @@ import { sandboxCommand } from './sandbox/sandbox-command.js';
 const USAGE = `Usage: amos <command>
 
 Commands:
-  start                 run the Slack app (HTTP or Socket Mode), migrating the database first
+  start                 run the Slack app (HTTP or Socket Mode) and its job workers, migrating
+                        the database first; --no-worker runs only the Slack side
+  worker                run only the job workers (deliver the Slack effects of changes)
   migrate               apply pending database migrations and exit
   sandbox [--demo]      the whole bot in a browser, no Slack needed (also: local)
 ${DECISION_LOG_USAGE}
@@ -85,7 +87,13 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'start': {
         const started = stopOnSignal();
-        started(await startApp());
+        started(await startApp({ role: argv.includes('--no-worker') ? 'http' : 'all' }));
+        return -1;
+      }
+      case 'worker': {
+        const started = stopOnSignal();
+        started(await startApp({ role: 'worker' }));
+        process.stderr.write('AMOS job workers are running. Stop with Ctrl-C.\n');
         return -1;
       }
       case 'sandbox':

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** A duration written as `90s`, `15m`, `4h` or `3d`, in milliseconds. */
+/** A duration written as `90s`, `15m`, `4h` or `3d` (or `500ms`), in milliseconds. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
   if (!match) return undefined;
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
-    match[2] as 's' | 'm' | 'h' | 'd'
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
   ];
   const amount = Number(match[1]);
   return amount > 0 ? amount * unit : undefined;
@@ -148,6 +148,17 @@ const schema = z.object({
     .default('enforce'),
   AMOS_RECONCILE_EVERY: duration('15m'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  AMOS_SLACK_TIMEOUT: duration('10s'),
+  AMOS_JOB_RETRY_DELAY: duration('5s'),
+  AMOS_JOB_ATTEMPTS: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int()
+    .min(1, 'must be at least 1')
+    .max(50, 'must be at most 50')
+    .default(5),
+  AMOS_JOB_EXPIRE: duration('5m'),
+  AMOS_JOB_POLL: duration('2s').refine((ms) => ms >= 500, 'must be at least 500ms'),
+  AMOS_HOME_DEBOUNCE: duration('2s'),
 });
 
 type SlackEnv = Partial<
@@ -195,6 +206,19 @@ export interface Config {
   readonly gatingMode: 'enforce' | 'warn';
   readonly reconcileEvery: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Follow-up jobs (src/jobs/): Slack call timeout, retry backoff and bound, polling. */
+  readonly jobs: {
+    readonly slackTimeoutMs: number;
+    /** First retry delay of a failed Slack call; doubles each attempt. */
+    readonly retryDelayMs: number;
+    /** Attempts of a 5xx or timed-out call before it is recorded as `slack.error`. */
+    readonly attempts: number;
+    /** A job running longer than this is presumed dead (its process crashed) and run again. */
+    readonly expireMs: number;
+    readonly pollMs: number;
+    /** App Home publishing waits this long so a burst of changes gives one publish. */
+    readonly homeDebounceMs: number;
+  };
 }
 
 /** The app refuses to start for a reason found after the settings were read: one line. */
@@ -340,5 +364,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     gatingMode: env.AMOS_GATING_MODE,
     reconcileEvery: env.AMOS_RECONCILE_EVERY,
     logLevel: env.LOG_LEVEL,
+    jobs: Object.freeze({
+      slackTimeoutMs: env.AMOS_SLACK_TIMEOUT,
+      retryDelayMs: env.AMOS_JOB_RETRY_DELAY,
+      attempts: env.AMOS_JOB_ATTEMPTS,
+      expireMs: env.AMOS_JOB_EXPIRE,
+      pollMs: env.AMOS_JOB_POLL,
+      homeDebounceMs: env.AMOS_HOME_DEBOUNCE,
+    }),
   });
 }

@@ -4,6 +4,9 @@ import { type Config, loadConfig } from './config.js';
 import { createDb, type Db } from './db/database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrateToLatest } from './db/migrate.js';
+import { JOBS } from './jobs/index.js';
+import { type JobQueue, startJobQueue } from './jobs/queue.js';
+import { workspaceClients } from './jobs/slack-client.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices } from './services/index.js';
 import {
@@ -19,7 +22,10 @@ export interface RunningApp {
   readonly db: Db;
   /** The bound HTTP port (useful with PORT=0). */
   readonly port: number;
-  /** Resolves once no Slack request is being processed (bounded, 10 s by default). */
+  /**
+   * Resolves once no Slack request is being processed and no follow-up job is running or due
+   * (bounded, 10 s by default).
+   */
   idle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -28,7 +34,7 @@ export interface RunningApp {
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
   logger: Logger,
-): Promise<{ db: Db; embedded?: EmbeddedDatabase }> {
+): Promise<{ db: Db; url: string; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -45,26 +51,44 @@ export async function openDatabase(
   const db = createDb(url, {
     onIdleError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
   });
-  return embedded ? { db, embedded } : { db };
+  return embedded ? { db, url, embedded } : { db, url };
 }
 
+/** What a process runs: both sides (the default), only HTTP (`--no-worker`), or only workers. */
+export type AppRole = 'all' | 'http' | 'worker';
+
 /**
- * Composition root: settings -> database (migrated) -> services -> Slack app. Returns a
- * handle whose stop() drains in reverse order: Slack first, then the pool, then the
- * embedded server.
+ * Composition root: settings -> database (migrated) -> job queue -> services -> Slack app ->
+ * workers. Returns a handle whose stop() drains in reverse order: Slack first (requests
+ * finish), then the workers (running jobs finish), then the pool, then the embedded server.
  */
 export async function startApp(
-  options: { env?: Record<string, string | undefined>; clock?: Clock; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    clock?: Clock;
+    logger?: Logger;
+    role?: AppRole;
+  } = {},
 ): Promise<RunningApp> {
   const config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const { db, embedded } = await openDatabase(config, logger);
+  const role = options.role ?? 'all';
+  const { db, url, embedded } = await openDatabase(config, logger);
+  let jobs: JobQueue | undefined;
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0)
       logger.info({ migrations: applied.map((m) => m.migrationName) }, 'migrated');
-    const services = createServices({ db, clock, admins: config.admins });
+    jobs = await startJobQueue({
+      databaseUrl: url,
+      db,
+      config,
+      logger,
+      registry: JOBS,
+      supervise: role !== 'http',
+    });
+    const services = createServices({ db, clock, admins: config.admins, jobs: jobs.sender });
     let installationStore: ReturnType<typeof createInstallationStore> | undefined;
     if (config.slack.kind === 'oauth') {
       const cipher = createTokenCipher(config.slack.encryptionKey);
@@ -77,29 +101,55 @@ export async function startApp(
       if (notice) logger.info(notice);
       installationStore = createInstallationStore({ db, clock, cipher, previousCipher });
     }
-    const slack = createSlackApp({
-      config,
-      services,
-      logger,
-      ...(installationStore ? { installationStore } : {}),
-    });
-    await slack.start();
-    const address = slack.server()?.address() as AddressInfo | null | undefined;
+    if (role !== 'http') {
+      await jobs.startWorkers({
+        deps: services.deps,
+        logger,
+        config,
+        clientFor: workspaceClients({
+          config,
+          logger,
+          ...(installationStore ? { installationStore } : {}),
+        }),
+      });
+      logger.info({ jobs: JOBS.length }, 'job workers started');
+    }
+    const slack =
+      role === 'worker'
+        ? undefined
+        : createSlackApp({
+            config,
+            services,
+            logger,
+            ...(installationStore ? { installationStore } : {}),
+          });
+    await slack?.start();
+    const address = slack?.server()?.address() as AddressInfo | null | undefined;
     const port = address?.port ?? config.port;
-    logger.info({ port, mode: config.slack.kind }, 'AMOS is listening');
+    if (slack) logger.info({ port, mode: config.slack.kind }, 'AMOS is listening');
+    const queue = jobs;
     return {
       config,
       db,
       port,
-      idle: (timeoutMs) => slack.idle(timeoutMs),
+      async idle(timeoutMs = 10_000) {
+        const deadline = Date.now() + timeoutMs;
+        // A job's change can only come from a request, and a request's jobs only after it: wait
+        // for requests, then jobs, then requests again (none should have arrived meanwhile).
+        await slack?.idle(timeoutMs);
+        await queue.idle(Math.max(0, deadline - Date.now()));
+        await slack?.idle(Math.max(0, deadline - Date.now()));
+      },
       async stop() {
-        await slack.stop().catch((e) => logger.warn({ err: String(e) }, 'slack stop failed'));
+        await slack?.stop().catch((e) => logger.warn({ err: String(e) }, 'slack stop failed'));
+        await queue.stop().catch((e) => logger.warn({ err: String(e) }, 'job queue stop failed'));
         await db.destroy();
         await embedded?.stop();
         logger.info('stopped');
       },
     };
   } catch (error) {
+    await jobs?.stop().catch(() => undefined);
     await db.destroy();
     await embedded?.stop();
     throw error;

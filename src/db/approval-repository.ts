@@ -101,13 +101,15 @@ export async function withdrawPendingApprovals(
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One request of the workspace by id (a uuid check keeps malformed button values harmless). */
 export async function findApprovalRequest(
   db: Db | Trx,
   teamId: string,
   id: string,
 ): Promise<ApprovalRequestRow | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  if (!UUID.test(id)) return undefined;
   return db
     .selectFrom('approval_request')
     .selectAll()
@@ -116,17 +118,42 @@ export async function findApprovalRequest(
     .executeTakeFirst();
 }
 
-/** A request of the workspace with the engagement fields its messages show. */
+/**
+ * A request of the workspace with the engagement fields its messages show, in one statement
+ * (every rendering of a request reads it: lists, App Home, copies).
+ */
 export async function findApprovalWithEngagement(db: Db | Trx, teamId: string, id: string) {
-  const request = await findApprovalRequest(db, teamId, id);
-  if (!request) return undefined;
-  const engagement = await db
-    .selectFrom('engagement')
-    .select(['id', 'slug', 'name', 'client', 'stage', 'sponsor_ids', 'escalation_path'])
-    .where('team_id', '=', teamId)
-    .where('id', '=', request.engagement_id)
-    .executeTakeFirstOrThrow();
-  return { request, engagement };
+  if (!UUID.test(id)) return undefined;
+  const row = await db
+    .selectFrom('approval_request')
+    .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
+    .selectAll('approval_request')
+    .select([
+      'engagement.slug as e_slug',
+      'engagement.name as e_name',
+      'engagement.client as e_client',
+      'engagement.stage as e_stage',
+      'engagement.sponsor_ids as e_sponsor_ids',
+      'engagement.escalation_path as e_escalation_path',
+    ])
+    .where('approval_request.team_id', '=', teamId)
+    .where('engagement.team_id', '=', teamId)
+    .where('approval_request.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { e_slug, e_name, e_client, e_stage, e_sponsor_ids, e_escalation_path, ...request } = row;
+  return {
+    request: request as ApprovalRequestRow,
+    engagement: {
+      id: request.engagement_id,
+      slug: e_slug,
+      name: e_name,
+      client: e_client,
+      stage: e_stage,
+      sponsor_ids: e_sponsor_ids,
+      escalation_path: e_escalation_path,
+    },
+  };
 }
 
 /** Requests of the workspace with this ref (one per engagement at most), optionally of one engagement. */

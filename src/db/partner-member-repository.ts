@@ -83,3 +83,21 @@ export async function partnerOrgIdsOf(
     .execute();
   return rows.map((r) => r.partner_org_id);
 }
+
+/** Names of the partner organisations the user belongs to, by name (case-insensitive). */
+export async function partnerOrgNamesOf(
+  db: Db | Trx,
+  teamId: string,
+  userId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('partner_member')
+    .innerJoin('partner_org', 'partner_org.id', 'partner_member.partner_org_id')
+    .select('partner_org.name')
+    .where('partner_member.team_id', '=', teamId)
+    .where('partner_org.team_id', '=', teamId)
+    .where('partner_member.user_id', '=', userId)
+    .orderBy((eb) => eb.fn('lower', ['partner_org.name']))
+    .execute();
+  return rows.map((r) => r.name);
+}

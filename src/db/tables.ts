@@ -333,6 +333,20 @@ export interface Database {
   deliverable_version: DeliverableVersionTable;
   criterion_result: CriterionResultTable;
   stage_review: StageReviewTable;
+  slack_delivery: SlackDeliveryTable;
+}
+
+/** The delivery ledger of follow-up jobs: one row per Slack effect that must happen at most once. */
+export interface SlackDeliveryTable {
+  team_id: string;
+  key: string;
+  status: 'sending' | 'sent' | 'failed' | 'done';
+  channel_id: string | null;
+  ts: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  lease_until: Date | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type { Generated };

@@ -224,6 +224,22 @@ const conversations: Record<string, Handler> = {
     const warning = already ? { warning: 'already_in_channel' } : {};
     return { channel: channelInfo(channel, ctx.team), ...warning };
   },
+  'conversations.history': (ctx) => {
+    // Newest first, as Slack answers; message metadata only with include_all_metadata.
+    const channel = visibleChannel(ctx);
+    const oldest = Number(str(ctx.args, 'oldest') ?? '0');
+    const requested = Number(str(ctx.args, 'limit'));
+    const limit = requested > 0 ? Math.min(requested, 999) : 100;
+    const withMetadata = bool(ctx.args, 'include_all_metadata');
+    const messages = channel.messages
+      .filter((m) => Number(m.ts) > oldest)
+      .reverse()
+      .slice(0, limit)
+      .map(({ metadata, ...message }) =>
+        withMetadata && metadata !== undefined ? { ...message, metadata } : message,
+      );
+    return { messages, has_more: false, response_metadata: { next_cursor: '' } };
+  },
   'conversations.archive': (ctx) => {
     const channel = channelOnly(findChannel(ctx));
     if (channel.isArchived) refuse('already_archived');

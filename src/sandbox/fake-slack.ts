@@ -140,6 +140,9 @@ export class FakeSlack {
   readonly violations: Violation[] = [];
   private readonly ws = new FakeWorkspace();
   private readonly failures = new Map<string, { failure: Failure; remaining: number }[]>();
+  private readonly periodic: { method: string; every: number; failure: Failure; seen: number }[] =
+    [];
+  private readonly delays: { method: string; ms: number; remaining: number }[] = [];
   private readonly responseUrls = new Map<
     string,
     { context: ResponseUrlContext; log: RecordedResponse[] }
@@ -229,7 +232,25 @@ export class FakeSlack {
     this.calls.length = 0;
     this.violations.length = 0;
     this.failures.clear();
+    this.periodic.length = 0;
+    this.delays.length = 0;
     for (const entry of this.responseUrls.values()) entry.log.length = 0;
+  }
+
+  /**
+   * Makes every `every`-th call to `method` (counted from now) fail as described, until
+   * `reset()`: a Slack that rate-limits or errors now and then.
+   */
+  failEvery(method: string, every: number, failure: Failure = {}): void {
+    this.periodic.push({ method, every, failure, seen: 0 });
+  }
+
+  /**
+   * Answers the next `times` (default 1) calls to `method` only after `ms` (their effect is
+   * applied at once, as when Slack does the work but answers after the client gave up).
+   */
+  delayNext(method: string, ms: number, times = 1): void {
+    this.delays.push({ method, ms, remaining: times });
   }
 
   /** Makes the next `times` (default 1) calls to `method` fail as described. */
@@ -329,6 +350,8 @@ export class FakeSlack {
     });
     this.notify({ kind: 'call', call: this.calls.at(-1)! });
     if (this.latencyMs > 0) await this.pause(this.latencyMs);
+    const delay = this.takeDelay(method);
+    if (delay > 0) await this.pause(delay);
     send(res, answer.status, response, answer.headers);
   }
 
@@ -378,7 +401,21 @@ export class FakeSlack {
     }
   }
 
+  private takeDelay(method: string): number {
+    const entry = this.delays.find((d) => d.method === method && d.remaining > 0);
+    if (!entry) return 0;
+    entry.remaining -= 1;
+    return entry.ms;
+  }
+
   private takeFailure(method: string): Failure | undefined {
+    let periodic: Failure | undefined;
+    for (const rule of this.periodic) {
+      if (rule.method !== method) continue;
+      rule.seen += 1;
+      if (rule.seen % rule.every === 0) periodic ??= rule.failure;
+    }
+    if (periodic) return periodic;
     const queue = this.failures.get(method);
     const head = queue?.[0];
     if (!queue || !head) return undefined;

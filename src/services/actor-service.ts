@@ -1,8 +1,6 @@
 import type { Db, Trx } from '../db/database.js';
-import { isPartnerMember } from '../db/partner-member-repository.js';
-import { listPartnerOrgs } from '../db/partner-repository.js';
-import { adminIds, grantedRoles } from '../db/role-repository.js';
-import { findWorkspace } from '../db/workspace-repository.js';
+import { partnerOrgNamesOf } from '../db/partner-member-repository.js';
+import { adminIds, findActorFacts, grantedRoles } from '../db/role-repository.js';
 import {
   type PartnerStanding,
   STAFF_ROLES,
@@ -21,14 +19,11 @@ export async function staffStanding(
   userId: string,
   bootstrapAdmins: readonly string[],
 ): Promise<StaffStanding> {
-  const [granted, workspace] = await Promise.all([
-    grantedRoles(db, teamId, userId),
-    findWorkspace(db as Db, teamId),
-  ]);
+  const facts = await findActorFacts(db, teamId, userId);
   return {
-    granted: granted.filter((r) => STAFF_ROLES.includes(r)),
+    granted: facts.granted.filter((r) => STAFF_ROLES.includes(r)),
     bootstrapAdmin: bootstrapAdmins.includes(userId),
-    installer: workspace?.installed_by === userId,
+    installer: facts.installer,
   };
 }
 
@@ -38,30 +33,13 @@ export async function partnerStanding(
   teamId: string,
   userId: string,
 ): Promise<PartnerStanding> {
-  const [granted, orgs] = await Promise.all([
+  // Only this user's organisations: listing every organisation with its members grows with
+  // the workspace (100 organisations, 1,000 members read for each role grant).
+  const [granted, orgNames] = await Promise.all([
     grantedRoles(db, teamId, userId),
-    listPartnerOrgs(db, teamId),
+    partnerOrgNamesOf(db, teamId, userId),
   ]);
-  return {
-    orgNames: orgs.filter((o) => o.memberIds.includes(userId)).map((o) => o.name),
-    grantedPartner: granted.includes('partner'),
-  };
-}
-
-async function staffFrom(
-  db: Db | Trx,
-  teamId: string,
-  userId: string,
-  bootstrapAdmins: readonly string[],
-  granted: readonly Role[],
-): Promise<Role[]> {
-  const roles = new Set<Role>(granted.filter((r) => STAFF_ROLES.includes(r)));
-  if (bootstrapAdmins.includes(userId)) roles.add('admin');
-  else if (!roles.has('admin')) {
-    const workspace = await findWorkspace(db as Db, teamId);
-    if (workspace?.installed_by === userId) roles.add('admin');
-  }
-  return [...roles];
+  return { orgNames, grantedPartner: granted.includes('partner') };
 }
 
 /**
@@ -76,11 +54,13 @@ export async function loadActor(
   userId: string,
   bootstrapAdmins: readonly string[],
 ): Promise<Actor> {
-  const granted = await grantedRoles(db, teamId, userId);
-  const staff = await staffFrom(db, teamId, userId, bootstrapAdmins, granted);
-  const partner = granted.includes('partner') || (await isPartnerMember(db, teamId, userId));
-  if (!partner) return { userId, roles: staff };
-  if (staff.length > 0) warnPartnerWithStaffRoles(teamId, userId, staff);
+  // One statement for the three facts (grants, partner membership, installer).
+  const facts = await findActorFacts(db, teamId, userId);
+  const staff = new Set<Role>(facts.granted.filter((r) => STAFF_ROLES.includes(r)));
+  if (bootstrapAdmins.includes(userId) || facts.installer) staff.add('admin');
+  const partner = facts.granted.includes('partner') || facts.partnerMember;
+  if (!partner) return { userId, roles: [...staff] };
+  if (staff.size > 0) warnPartnerWithStaffRoles(teamId, userId, [...staff]);
   return { userId, roles: ['partner'] };
 }
 

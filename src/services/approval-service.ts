@@ -26,6 +26,7 @@ import {
   lockWithFacts,
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
+import { approvalMoved } from './follow-up.js';
 import { passStage, stageWaitingDeliverables } from './stage-review-service.js';
 
 /** Which request a decision is about: its id (buttons), or its ref with an optional slug (commands). */
@@ -135,6 +136,7 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
     } else if (outcome.effect === 'pass_stage') {
       await passStage(change, locked.engagement, row);
     }
+    await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
     const approvals = outcome.record.details.approvals;
     return {
       kind: 'voted',

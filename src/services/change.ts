@@ -12,8 +12,25 @@ export interface ServiceDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly admins: readonly string[];
+  /** The follow-up job queue (src/jobs/); without it (service tests) enqueued work is dropped. */
+  readonly jobs?: JobSender;
   /** The Slack request being answered, when there is one: a replay of it changes nothing. */
   readonly request?: RequestIdentity;
+}
+
+/** How a follow-up job is identified and when it may run. */
+export interface EnqueueOptions {
+  /** What makes the job unique (`approval-dm:<request>:<user>`); see each job for its rule. */
+  readonly key: string;
+  /** Not before this moment (a Date), or this many seconds from now. */
+  readonly startAfter?: Date | number;
+}
+
+/** Puts follow-up jobs into a change's own transaction (implemented in src/jobs/queue.ts). */
+export interface JobSender {
+  send(trx: Trx, name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
+  /** Called once the change committed: wakes this process's workers for these jobs. */
+  committed(names: ReadonlySet<string>): void;
 }
 
 /**
@@ -53,6 +70,11 @@ export interface Change {
   authorize(capability: Capability): Promise<void>;
   /** Appends a decision record in this transaction. */
   record(spec: RecordSpec): Promise<ChainedRecord>;
+  /**
+   * Enqueues a follow-up job (a Slack effect) in this transaction: it exists if and only if
+   * the change commits, and runs after the commit.
+   */
+  enqueue(name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
 }
 
 /** Unwraps a domain result; a refusal is thrown as DomainRefusal, which rolls the change back. */
@@ -79,6 +101,7 @@ export async function runChange<T>(
   userId: string,
   work: (change: Change) => Promise<T>,
 ): Promise<T> {
+  const enqueued = new Set<string>();
   const request = deps.request && !deps.request.claimed ? deps.request : undefined;
   const result = await deps.db.transaction().execute(async (trx) => {
     if (request) {
@@ -109,9 +132,15 @@ export async function runChange<T>(
           summary: spec.summary,
           details: spec.details ?? {},
         }),
+      async enqueue(name, payload, options) {
+        if (!deps.jobs) return;
+        await deps.jobs.send(trx, name, payload, options);
+        enqueued.add(name);
+      },
     };
     return work(change);
   });
   if (request) request.claimed = true;
+  if (enqueued.size > 0) deps.jobs?.committed(enqueued);
   return result;
 }

@@ -18,6 +18,7 @@ import { ok, type Result, refuse } from '../domain/errors.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { applyTransition, lockWithFacts } from './engagement-lifecycle-service.js';
 import { resolveVisibleEngagement } from './engagement-status-service.js';
+import { approvalMoved } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
 interface EngagementRequest {
@@ -201,6 +202,9 @@ export async function reviewDiagnostic(
       await freezeDiagnostic(change.trx, teamId, latest.id, change.now);
     }
     const withdrawn = decision === 'send_back' ? await withdrawApprovals(change, engagementId) : [];
+    for (const request of withdrawn) {
+      await approvalMoved(change, { approvalRequestId: request.id, decided: false });
+    }
     return {
       decision: decision === 'confirm' ? 'confirmed' : 'sent_back',
       engagement: { ...locked.engagement, stage: outcome.to },

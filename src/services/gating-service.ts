@@ -1,3 +1,4 @@
+import { claimOnce } from '../db/delivery-repository.js';
 import type { EngagementRow } from '../db/engagement-repository.js';
 import { findEngagementByChannel } from '../db/engagement-repository.js';
 import { isMemberOfPartnerOrg, isPartnerUser } from '../db/partner-member-repository.js';
@@ -12,6 +13,7 @@ import {
 } from '../domain/gating.js';
 import { type Change, runChange, type ServiceDeps } from './change.js';
 import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { JOB } from './follow-up.js';
 
 /** The engagement a gated partner channel belongs to, as the Slack side needs it. */
 export interface GatedEngagement {
@@ -71,7 +73,23 @@ export async function handlePartnerJoin(
       }.`,
       details: { ...ids(event), stage, action, memberOfEngagementOrg: isMember },
     });
-    return { action, engagement: gated(row), reason: reasonFor(row, isMember), record };
+    const engagement = gated(row);
+    const reason = reasonFor(row, isMember);
+    // Carrying it out (kick or warning, its record, the failure report) is the
+    // enforce-channel-gate job, committed with the boundary record.
+    await change.enqueue(
+      JOB.enforceChannelGate,
+      {
+        teamId: event.teamId,
+        userId: event.userId,
+        action,
+        reason,
+        joinedSeq: record.seq,
+        engagement,
+      },
+      { key: `${row.id}:${event.userId}:${record.seq}` },
+    );
+    return { action, engagement, reason, record };
   });
 }
 
@@ -90,12 +108,16 @@ export async function recordJoinOutcome(
     readonly action: JoinAction;
     /** The seq of the `boundary.partner_joined` record this outcome follows. */
     readonly joinedSeq: number;
+    /** Recorded at most once per key (a retried job does not record it twice). */
+    readonly onceKey?: string;
   },
-): Promise<ChainedRecord> {
+): Promise<ChainedRecord | undefined> {
   const { teamId, userId, engagement, action } = outcome;
   const channel = engagement.partnerChannelId;
-  return runChange(deps, teamId, userId, (change) =>
-    change.record({
+  return runChange(deps, teamId, userId, async (change) => {
+    if (outcome.onceKey && !(await claimOnce(change.trx, teamId, outcome.onceKey)))
+      return undefined;
+    return change.record({
       engagementId: engagement.id,
       kind: action === 'remove' ? 'boundary.partner_removed' : 'boundary.partner_warned',
       subjectRef: null,
@@ -104,8 +126,8 @@ export async function recordJoinOutcome(
           ? `Partner ${userId} was removed from the partner channel ${channel}.`
           : `Partner ${userId} was warned that the partner channel ${channel} is not open to them.`,
       details: { channel, user: userId, joinedRecord: outcome.joinedSeq },
-    }),
-  );
+    });
+  });
 }
 
 /**

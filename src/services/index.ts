@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { ServiceDeps } from './change.js';
+import type { JobSender, ServiceDeps } from './change.js';
 import { isDatabaseReachable } from './health-service.js';
 import { createWorkspaceService, type WorkspaceService } from './workspace-service.js';
 
@@ -15,8 +15,14 @@ export function createServices(deps: {
   db: Db;
   clock: Clock;
   admins: readonly string[];
+  jobs?: JobSender;
 }): Services {
-  const serviceDeps: ServiceDeps = { db: deps.db, clock: deps.clock, admins: deps.admins };
+  const serviceDeps: ServiceDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    admins: deps.admins,
+    ...(deps.jobs ? { jobs: deps.jobs } : {}),
+  };
   return {
     deps: serviceDeps,
     workspaces: createWorkspaceService(deps.db),

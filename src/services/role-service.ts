@@ -13,6 +13,7 @@ import { checkMayBecomePartner, checkMayHoldStaffRole } from '../domain/partner-
 import { type Actor, authorize, type Capability, ROLES, type Role } from '../domain/roles.js';
 import { adminMentions, loadActor, partnerStanding, staffStanding } from './actor-service.js';
 import { check, runChange, type ServiceDeps } from './change.js';
+import { roleChanged } from './follow-up.js';
 
 /** What a grant or revoke did; `changed` is false when it was already so (nothing written). */
 export interface RoleChange {
@@ -74,7 +75,7 @@ export async function grantRole(
       at: change.now,
     });
     if (changed) {
-      await change.record({
+      const record = await change.record({
         engagementId: null,
         kind: 'role.granted',
         subjectRef: null,
@@ -82,6 +83,7 @@ export async function grantRole(
         details: { userId: target.userId, role: target.role },
         capability: 'grant_roles',
       });
+      await roleChanged(change, { action: 'grant', ...target, recordSeq: record.seq });
     }
     return { ...target, changed };
   });
@@ -158,7 +160,7 @@ export async function revokeRole(
         );
       }
     }
-    await change.record({
+    const record = await change.record({
       engagementId: null,
       kind: 'role.revoked',
       subjectRef: null,
@@ -166,6 +168,7 @@ export async function revokeRole(
       details: { userId: target.userId, role: target.role },
       capability: 'grant_roles',
     });
+    await roleChanged(change, { action: 'revoke', ...target, recordSeq: record.seq });
     return { ...target, changed: true };
   });
 }

@@ -25,6 +25,7 @@ import {
 } from '../domain/scope.js';
 import { type Change, check, runChange, type ServiceDeps } from './change.js';
 import { lockWithFacts, resolveEngagement } from './engagement-lifecycle-service.js';
+import { approvalRequested } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
 export const EXECUTION_REQUIREMENTS = 'execution_requirements';
@@ -262,6 +263,10 @@ export async function submitRequirements(deps: ServiceDeps, request: EngagementT
         stageRefs: stages.map((s) => s.ref),
       },
       capability: 'define_requirements',
+    });
+    await approvalRequested(change, {
+      approvalRequestId: row.id,
+      sponsorIds: engagement.sponsor_ids,
     });
     return {
       approvalRequestId: row.id,

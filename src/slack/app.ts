@@ -40,6 +40,7 @@ export const BOT_SCOPES = [
   'users:read',
   'channels:read',
   'channels:history',
+  'im:history',
   'channels:manage',
   'groups:read',
   'groups:history',

@@ -1,6 +1,4 @@
-import type { WebClient } from '@slack/web-api';
 import { type EngagementTarget, submitRequirements } from '../services/scope-service.js';
-import { sendApprovalRequest } from './approval-notifier.js';
 import { submittedNotice } from './blocks/scope.js';
 import type { SlackDeps } from './context.js';
 
@@ -12,18 +10,13 @@ import type { SlackDeps } from './context.js';
  */
 export async function submitAndNotify(
   deps: SlackDeps,
-  client: WebClient,
   target: EngagementTarget,
   committed: () => Promise<void>,
 ): Promise<{ slug: string; text: string }> {
   const result = await submitRequirements(deps.services.deps, target);
   await committed();
-  const delivery = await sendApprovalRequest(
-    client,
-    deps.services.deps,
-    deps.logger,
-    target.teamId,
-    result.approvalRequestId,
-  );
+  // The DMs are jobs committed with the submission; a sponsor Slack will not let us reach is
+  // recorded and reported to the submitter when that job gives up.
+  const delivery = { sent: [...result.sponsorIds], failed: [] };
   return { slug: result.engagement.slug, text: submittedNotice(result, delivery) };
 }

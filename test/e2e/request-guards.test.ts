@@ -186,7 +186,9 @@ describe('request size', () => {
         })),
       }),
       linkChannelModal({ id: 'e', slug: 'slug' }),
-      diagnosticModal({ id: 'e', slug: 'slug' } as Parameters<typeof diagnosticModal>[0]),
+      diagnosticModal({ id: 'e', slug: 'slug', name: 'N'.repeat(80) } as Parameters<
+        typeof diagnosticModal
+      >[0]),
       sendBackModal({ engagementId: 'e', version: 1 } as Parameters<typeof sendBackModal>[0]),
       scopeItemModal({ slug: 'slug', responseUrl: 'https://hooks.slack.com/x', replace: false }),
       stageModal({ slug: 'slug', responseUrl: 'https://hooks.slack.com/x', replace: false }),

@@ -85,7 +85,10 @@ describe('send-back while EX-1 waits for approval', () => {
         { channelId: at.channel, messageTs: at.ts },
       );
     await click(ERIN, erinsDm);
-    await eventually(() => expect(h.fake.callsTo('chat.update')).toHaveLength(2));
+    // Refreshes render the latest state and may run more than once; each copy is updated.
+    await eventually(() => {
+      for (const post of posts) expect(updatesOf(post.channel, post.ts).length).toBeGreaterThan(0);
+    });
     await quiet();
     h.fake.reset();
 
@@ -124,11 +127,10 @@ describe('send-back while EX-1 waits for approval', () => {
 
     // Both sponsors' DMs are updated in place: withdrawn, by whom and when, no buttons; App
     // Home ("waiting on you" lists every pending request to every executive) is republished.
-    await eventually(() => {
-      for (const post of posts) expect(updatesOf(post.channel, post.ts)).toHaveLength(1);
-    });
+    await quiet();
     for (const post of posts) {
-      const blocks = json(updatesOf(post.channel, post.ts)[0]?.args.blocks);
+      expect(updatesOf(post.channel, post.ts).length).toBeGreaterThan(0);
+      const blocks = json(updatesOf(post.channel, post.ts).at(-1)?.args.blocks);
       expect(blocks).toContain('*Withdrawn*: the Diagnostic outputs were sent back on <!date^');
       expect(blocks).toContain(`by <@${FRANK}>`);
       expect(blocks).not.toContain(APPROVAL.approveAction);

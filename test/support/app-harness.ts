@@ -3,7 +3,7 @@ import type { Db } from '../../src/db/database.js';
 import { createDb } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/logger.js';
-import { type RunningApp, startApp } from '../../src/main.js';
+import { type AppRole, type RunningApp, startApp } from '../../src/main.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
 import { createInstallationStore } from '../../src/services/installation-service.js';
 import { createTokenCipher } from '../../src/services/token-cipher.js';
@@ -70,6 +70,14 @@ export interface Harness {
  */
 export const ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef0123456789';
 
+/** Follow-up jobs in tests: short retries and polling, App Home not debounced. */
+export const TEST_JOB_SETTINGS = {
+  AMOS_JOB_POLL: '500ms',
+  AMOS_JOB_RETRY_DELAY: '100ms',
+  AMOS_HOME_DEBOUNCE: '1ms',
+  AMOS_SLACK_TIMEOUT: '3s',
+};
+
 export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: Clock;
@@ -82,6 +90,17 @@ export interface HarnessOptions {
   oauthTeams?: (typeof TEAM & { installedBy: string })[];
   /** false: the oauthTeams' installations are already stored (a restart); stored afresh otherwise. */
   install?: boolean;
+  /** A fake Slack already running (shared by several app instances); one is started otherwise. */
+  fake?: FakeSlack;
+  /** What the app runs: both sides (default), only HTTP, or only job workers. */
+  role?: AppRole;
+}
+
+/** A fake Slack with the test workspace, for several app instances (or processes) to share. */
+export async function startSharedFakeSlack(): Promise<FakeSlack> {
+  const fake = await startFakeSlack();
+  fake.addTeam(TEAM);
+  return fake;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -89,7 +108,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ? undefined
     : (options.database ?? (await createTestDatabase()));
   const databaseUrl = options.databaseUrl ?? database?.url;
-  const fake = await startFakeSlack();
+  const ownFake = !options.fake;
+  const fake = options.fake ?? (await startFakeSlack());
   let slackEnv: Record<string, string> = { SLACK_BOT_TOKEN: TEAM.botToken };
   if (options.oauthTeams) {
     slackEnv = {
@@ -103,7 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (options.install !== false) await installWorkspace(databaseUrl!, team);
     }
   } else {
-    fake.addTeam(TEAM);
+    if (ownFake) fake.addTeam(TEAM);
   }
   const app = await startApp({
     env: {
@@ -112,10 +132,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...slackEnv,
       DATABASE_URL: databaseUrl,
       PORT: '0',
+      ...TEST_JOB_SETTINGS,
       ...options.env,
     },
-    logger: createLogger('error'),
+    logger: createLogger((process.env.AMOS_TEST_LOG as 'error' | undefined) ?? 'error'),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.role ? { role: options.role } : {}),
   });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const driver = new SlackDriver({
@@ -132,7 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl,
     async stop() {
       await app.stop();
-      await fake.stop();
+      if (ownFake) await fake.stop();
       await database?.drop();
     },
   };

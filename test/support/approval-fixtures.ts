@@ -53,7 +53,11 @@ export async function reviewedEngagement(h: Harness, o: EngagementOverrides = {}
 export async function responsesTo(h: Harness, url: string, count = 1): Promise<RecordedResponse[]> {
   for (let i = 0; i < 1000; i += 1) {
     const found = h.fake.responses(url);
-    if (found.length >= count) return [...found];
+    if (found.length >= count) {
+      // Follow-up work (jobs committed with the change) has run too before the test asserts.
+      await h.app.idle();
+      return [...h.fake.responses(url)];
+    }
     await sleep(10);
   }
   throw new Error(`no response posted to ${url}`);
@@ -69,7 +73,10 @@ export async function commandReply(
   const res = await h.driver.command(userId, text, options);
   if (res.status !== 200) throw new Error(`command answered ${res.status}`);
   const ack = res.json as { text?: string } | undefined;
-  if (ack?.text) return { text: ack.text, body: ack as Record<string, unknown> };
+  if (ack?.text) {
+    await h.app.idle();
+    return { text: ack.text, body: ack as Record<string, unknown> };
+  }
   const [reply] = await responsesTo(h, res.responseUrl);
   return { text: String(reply?.body.text ?? ''), body: reply?.body ?? {} };
 }

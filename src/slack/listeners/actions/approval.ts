@@ -1,5 +1,4 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { checkMayVote, listWaiting } from '../../../services/approval-view-service.js';
 import { afterDecision, isStoredCopy } from '../../approval-notifier.js';
@@ -36,13 +35,12 @@ function originOf(body: BlockAction, teamId: string | undefined): ClickOrigin {
  */
 export async function settleClick(
   deps: SlackDeps,
-  client: WebClient,
   origin: ClickOrigin,
   outcome: DecideOutcome,
   reply: (body: Record<string, unknown>) => Promise<unknown>,
 ): Promise<void> {
   const services = deps.services.deps;
-  const view = await afterDecision(client, services, deps.logger, origin.teamId, outcome);
+  const view = await afterDecision(services, origin.teamId, outcome);
   const text = voteReply(outcome, view, origin.userId);
   if (isStoredCopy(view, origin.channelId, origin.messageTs)) {
     // The copy itself now shows the vote; only a vote that changed nothing needs a word.
@@ -73,7 +71,7 @@ const ephemeralError = (origin: ClickOrigin, respond: RespondFn, text: string) =
 export function registerApprovalActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     APPROVAL.approveAction,
-    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {
       const origin = originOf(body, context.teamId);
       let outcome: DecideOutcome;
       try {
@@ -90,7 +88,7 @@ export function registerApprovalActions(app: App, deps: SlackDeps): void {
       }
       // The vote is committed: only now is Slack told the click was received.
       await ack();
-      await settleClick(deps, client, origin, outcome, replier(origin, respond));
+      await settleClick(deps, origin, outcome, replier(origin, respond));
     }),
   );
 
@@ -114,7 +112,7 @@ export function registerApprovalActions(app: App, deps: SlackDeps): void {
             slug: may.view.engagement.slug,
             message: may.message,
           } as const;
-          await settleClick(deps, client, origin, outcome, replier(origin, respond));
+          await settleClick(deps, origin, outcome, replier(origin, respond));
           return;
         }
         const metadata: RejectModalMetadata = {

@@ -46,7 +46,7 @@ export function registerScopeActions(app: App, deps: SlackDeps): void {
 
   app.action<BlockAction<ButtonAction>>(
     SCOPE.submitAction,
-    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {
       let acked = false;
       const committed = async () => {
         acked = true;
@@ -58,7 +58,7 @@ export function registerScopeActions(app: App, deps: SlackDeps): void {
         slug: action.value,
       };
       try {
-        const notice = await submitAndNotify(deps, client, target, committed);
+        const notice = await submitAndNotify(deps, target, committed);
         const overview = await viewScope(deps.services.deps, target);
         await respond({
           response_type: 'ephemeral',

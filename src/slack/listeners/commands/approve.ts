@@ -16,7 +16,7 @@ export const APPROVE_USAGE =
  */
 export const approve: Subcommand = {
   ...COMMAND_HELP.approve,
-  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+  async run({ args, command, teamId, userId, ack, respond, deps }) {
     const parsed = parseApprovalArgs(args);
     if (parsed.kind === 'unclear') {
       await ack({ response_type: 'ephemeral', text: `I couldn't read that. ${APPROVE_USAGE}` });
@@ -40,7 +40,7 @@ export const approve: Subcommand = {
     });
     // The vote is committed: only now is Slack told the command was received.
     await ack();
-    const view = await afterDecision(client, services, deps.logger, teamId, outcome);
+    const view = await afterDecision(services, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },
 };

@@ -15,7 +15,7 @@ const USAGE =
  */
 export const reject: Subcommand = {
   ...COMMAND_HELP.reject,
-  async run({ args, command, teamId, userId, ack, respond, client, deps }) {
+  async run({ args, command, teamId, userId, ack, respond, deps }) {
     const parsed = parseApprovalArgs(args);
     if (parsed.kind !== 'decide') {
       await ack({ response_type: 'ephemeral', text: `Which item, and why? ${USAGE}` });
@@ -46,7 +46,7 @@ export const reject: Subcommand = {
     }
     // The vote is committed: only now is Slack told the command was received.
     await ack();
-    const view = await afterDecision(client, services, deps.logger, teamId, outcome);
+    const view = await afterDecision(services, teamId, outcome);
     await respond({ response_type: 'ephemeral', text: voteReply(outcome, view, userId) });
   },
 };

@@ -1,10 +1,5 @@
 import { grantRole, listRoles, revokeRole } from '../../../services/role-service.js';
-import {
-  roleChangeMessage,
-  roleHelpMessage,
-  roleListMessage,
-  roleNoticeMessage,
-} from '../../blocks/roles.js';
+import { roleChangeMessage, roleHelpMessage, roleListMessage } from '../../blocks/roles.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseRoleCommand } from '../../inputs/roles.js';
 import type { Subcommand } from './subcommand.js';
@@ -12,7 +7,7 @@ import type { Subcommand } from './subcommand.js';
 /** `/amos role grant|revoke @person <role>` (admins) and `/amos role list` (anyone with a role). */
 export const role: Subcommand = {
   ...COMMAND_HELP.role,
-  async run({ args, ack, respond, client, deps, teamId, userId }) {
+  async run({ args, ack, respond, deps, teamId, userId }) {
     const parsed = parseRoleCommand(args);
     if (parsed.action === 'help') {
       await ack({ response_type: 'ephemeral', ...roleHelpMessage(parsed.problem) });
@@ -30,29 +25,12 @@ export const role: Subcommand = {
       parsed.action === 'grant'
         ? await grantRole(services, teamId, userId, target)
         : await revokeRole(services, teamId, userId, target);
-    // Committed: only now is Slack told the command was received.
+    // Committed: only now is Slack told the command was received. The DM to the person whose
+    // role changed is a job committed with the change.
     await ack();
-    let notified: boolean | undefined;
-    if (change.changed && change.userId !== userId) {
-      notified = await client.chat
-        .postMessage({
-          channel: change.userId,
-          ...roleNoticeMessage(parsed.action, change, userId),
-        })
-        .then(
-          () => true,
-          (error: unknown) => {
-            deps.logger.warn(
-              { err: error instanceof Error ? error.message : String(error), where: 'role notice' },
-              'could not DM the person whose role changed',
-            );
-            return false;
-          },
-        );
-    }
     await respond({
       response_type: 'ephemeral',
-      ...roleChangeMessage(parsed.action, change, notified),
+      ...roleChangeMessage(parsed.action, change),
     });
   },
 };

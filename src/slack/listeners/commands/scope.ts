@@ -37,7 +37,7 @@ export const scope: Subcommand = {
       return;
     }
     if (parsed.action === 'submit') {
-      const notice = await submitAndNotify(deps, client, target, ack);
+      const notice = await submitAndNotify(deps, target, ack);
       const overview = await viewScope(services, { ...target, slug: notice.slug });
       await respond({ response_type: 'ephemeral', ...scopeOverview(overview, notice.text) });
       return;

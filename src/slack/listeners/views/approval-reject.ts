@@ -1,7 +1,6 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { loadApprovalView } from '../../../services/approval-view-service.js';
-import { afterDecision } from '../../approval-notifier.js';
 import { noticeModal, voteReply } from '../../blocks/approval-replies.js';
 import type { SlackDeps } from '../../context.js';
 import { unexpectedFailure } from '../../errors.js';
@@ -20,7 +19,7 @@ import { settleClick } from '../actions/approval.js';
 export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     APPROVAL.rejectModal,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const metadata = parseRejectMetadata(view.private_metadata);
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
@@ -68,7 +67,6 @@ export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
           response_action: 'update',
           view: noticeModal(`${outcome.ref} not changed`, voteReply(outcome, current, userId)),
         });
-        await afterDecision(client, deps.services.deps, deps.logger, teamId, outcome);
         return;
       }
       await ack();
@@ -79,7 +77,7 @@ export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
         messageTs: metadata.messageTs,
         responseUrl: metadata.responseUrl,
       };
-      await settleClick(deps, client, origin, outcome, (reply) =>
+      await settleClick(deps, origin, outcome, (reply) =>
         postToResponseUrl(metadata.responseUrl, reply, deps.logger),
       );
     }),

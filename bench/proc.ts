@@ -1,0 +1,69 @@
+// CPU time and memory of processes, read from /proc (Linux only, as the bench machine is).
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on every Linux we run). */
+const TICKS_PER_SECOND = 100;
+
+interface Stat {
+  ppid: number;
+  /** utime + stime in ms. */
+  cpuMs: number;
+  /** cutime + cstime in ms (children that exited and were waited for). */
+  childrenCpuMs: number;
+}
+
+function stat(pid: number): Stat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: split after it.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const n = (i: number) => Number(fields[i - 3]);
+    const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+    return { ppid: n(4), cpuMs: ms(n(14) + n(15)), childrenCpuMs: ms(n(16) + n(17)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms used so far by one process. */
+export function processCpuMs(pid: number): number {
+  return stat(pid)?.cpuMs ?? Number.NaN;
+}
+
+/**
+ * CPU ms used so far by a server process and all its current children, plus the children that
+ * already exited (PostgreSQL's postmaster and its backends).
+ */
+export function treeCpuMs(rootPid: number): number {
+  const root = stat(rootPid);
+  if (!root) return Number.NaN;
+  let total = root.cpuMs + root.childrenCpuMs;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === rootPid) continue;
+    const child = stat(pid);
+    if (child?.ppid === rootPid) total += child.cpuMs;
+  }
+  return total;
+}
+
+/** Resident set size in MiB (VmRSS), or NaN once the process is gone. */
+export function rssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The postmaster's pid from a data directory's postmaster.pid, or undefined. */
+export function postmasterPid(dataDirectory: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(`${dataDirectory}/postmaster.pid`, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,185 @@
+// Turns the benchmark's measurements into bench/RESULTS.md (written by the command, not by hand).
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { LoadResult } from './load.js';
+
+export interface Measurement {
+  round: number;
+  caseName: string;
+  label: string;
+  kind: 'baseline' | 'read' | 'decision';
+  mode: 'closed' | 'paced';
+  load: LoadResult;
+  appCpuMsPerRequest: number;
+  pgCpuMsPerRequest: number;
+  peakRssMiB: number;
+  /** False when the app or PostgreSQL was still busy at the end of BENCH_SETTLE_SECONDS. */
+  settled: boolean;
+  records: number;
+  jobs: number;
+  slackEffects: number;
+  effectsPerSecond: number;
+}
+
+export interface Report {
+  started: Date;
+  settings: {
+    seconds: number;
+    pacedSeconds: number;
+    rate: number;
+    connections: number;
+    rounds: number;
+    settleSeconds: number;
+  };
+  machine: string;
+  node: string;
+  postgres: string;
+  measurements: Measurement[];
+  chains: { count: number; broken: string[] };
+  seededRecords: number;
+}
+
+export function machineFacts(): string {
+  const cpus = os.cpus();
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, load average at the end ${load}`;
+}
+
+const f = (n: number, digits = 1) =>
+  typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+const range = (values: number[], digits = 1) => values.map((v) => f(v, digits)).join(' / ');
+const span = (values: number[], digits = 2) => {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return 'n/a';
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return lo.toFixed(digits) === hi.toFixed(digits)
+    ? lo.toFixed(digits)
+    : `${lo.toFixed(digits)}-${hi.toFixed(digits)}`;
+};
+
+interface Targets {
+  share: number;
+  p99Ratio: number;
+}
+const TARGETS: Record<'read' | 'decision', Targets> = {
+  read: { share: 0.5, p99Ratio: 2 },
+  decision: { share: 0.25, p99Ratio: 5 },
+};
+const P99_CEILING_MS = 50;
+
+function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
+  const { measurements } = report;
+  const pick = (name: string, mode: string, round: number) =>
+    measurements.find((m) => m.caseName === name && m.mode === mode && m.round === round);
+  const rounds = [...new Set(measurements.map((m) => m.round))];
+  const names = [...new Set(measurements.map((m) => m.caseName))];
+  const table = [
+    '| case | closed loop req/s | share of bare | paced p50 / p99 / p99.9 ms | paced p99 against bare | app CPU ms/request | PostgreSQL CPU ms/request | peak RSS MiB | records+jobs/s (closed) | records per ack | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const verdicts: string[] = [];
+  for (const name of names) {
+    const closed = rounds.map((r) => pick(name, 'closed', r));
+    const paced = rounds.map((r) => pick(name, 'paced', r));
+    const bareClosed = rounds.map((r) => pick('baseline', 'closed', r));
+    const barePaced = rounds.map((r) => pick('baseline', 'paced', r));
+    const first = closed[0] ?? paced[0];
+    if (!first) continue;
+    const shares = closed.map((m, i) =>
+      m && bareClosed[i] ? m.load.rps / bareClosed[i].load.rps : Number.NaN,
+    );
+    const ratios = paced.map((m, i) =>
+      m && barePaced[i] ? m.load.p99 / barePaced[i].load.p99 : Number.NaN,
+    );
+    const all = [...closed, ...paced].filter((m): m is Measurement => m !== undefined);
+    const acked = all.reduce((s, m) => s + m.load.ok, 0);
+    const records = all.reduce((s, m) => s + m.records, 0);
+    let verdict = '';
+    if (first.kind !== 'baseline') {
+      const t = TARGETS[first.kind];
+      const misses: string[] = [];
+      if (shares.some((s) => !(s >= t.share)))
+        misses.push(`throughput below ${t.share * 100}% of bare`);
+      if (ratios.some((r) => !(r <= t.p99Ratio)))
+        misses.push(`paced p99 above ${t.p99Ratio}x bare`);
+      if (paced.some((m) => !m || !(m.load.p99 <= P99_CEILING_MS)))
+        misses.push(`paced p99 above ${P99_CEILING_MS} ms`);
+      if (all.some((m) => m.load.failed > 0 || m.load.dropped > 0))
+        misses.push('failed or dropped requests');
+      if (first.kind === 'decision' && records < acked)
+        misses.push(`${acked - records} acked decisions without a record`);
+      verdict = misses.length === 0 ? 'met' : `missed: ${misses.join('; ')}`;
+      verdicts.push(`- ${first.label}: ${verdict}`);
+    }
+    table.push(
+      `| ${first.label} | ${range(
+        closed.map((m) => m?.load.rps ?? Number.NaN),
+        0,
+      )} | ${span(shares)} | ${paced
+        .map((m) => (m ? `${f(m.load.p50)} / ${f(m.load.p99)} / ${f(m.load.p999)}` : 'n/a'))
+        .join(
+          '; ',
+        )} | ${first.kind === 'baseline' ? '1x' : `${span(ratios, 1)}x`} | ${span(closed.map((m) => m?.appCpuMsPerRequest ?? Number.NaN))} | ${span(closed.map((m) => m?.pgCpuMsPerRequest ?? Number.NaN))} | ${f(Math.max(...all.map((m) => m.peakRssMiB)), 0)} | ${range(
+        closed.map((m) => m?.effectsPerSecond ?? Number.NaN),
+        0,
+      )} | ${acked > 0 ? f(records / acked, 2) : 'n/a'} | ${verdict || 'baseline'} |`,
+    );
+  }
+  return { table, verdicts };
+}
+
+function detailRows(report: Report): string[] {
+  const rows = [
+    '| round | case | mode | requests | req/s | p50 | p90 | p99 | p99.9 | max ms | failed | dropped | app CPU ms/req | PG CPU ms/req | peak RSS MiB | records | jobs | Slack calls+responses | records+jobs/s | settled |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const m of report.measurements) {
+    const l = m.load;
+    rows.push(
+      `| ${m.round} | ${m.caseName} | ${m.mode} | ${l.requests} | ${f(l.rps, 0)} | ${f(l.p50, 2)} | ${f(l.p90, 2)} | ${f(l.p99, 2)} | ${f(l.p999, 2)} | ${f(l.max, 1)} | ${l.failed} | ${l.dropped} | ${f(m.appCpuMsPerRequest, 2)} | ${f(m.pgCpuMsPerRequest, 2)} | ${f(m.peakRssMiB, 0)} | ${m.records} | ${m.jobs} | ${m.slackEffects} | ${f(m.effectsPerSecond, 0)} | ${m.settled ? 'yes' : 'no: still busy'} |`,
+    );
+  }
+  return rows;
+}
+
+/** Writes the results file and returns its text. */
+export async function writeResults(file: string, report: Report): Promise<string> {
+  const s = report.settings;
+  const { table, verdicts } = summaryRows(report);
+  const text = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (the`,
+    'profile findings and what each fix bought are in `bench/FINDINGS.md`).',
+    '',
+    `- Machine: ${report.machine}`,
+    `- Node ${report.node}; PostgreSQL ${report.postgres}`,
+    `- Load: closed loop ${s.connections} connections for ${s.seconds} s (autocannon); open loop paced at ${s.rate} requests/s for ${s.pacedSeconds} s (bench/load.ts); ${s.rounds} round(s); every request signed afresh; a separate load process`,
+    `- Workspace: 1,000 engagements, ${report.seededRecords.toLocaleString('en')} decision records seeded, 5,000 open scope items, 2,000 people`,
+    `- Decision-record chains verified after the run: ${report.chains.count}, broken: ${report.chains.broken.length === 0 ? 'none' : report.chains.broken.join('; ')}`,
+    '',
+    "Each figure is per round (round 1 / round 2); shares and ratios are against the bare Bolt app measured in the same round. Latency is the ack: from the moment a paced request was due (so a late send counts) to its answer. CPU per request is the process's CPU time over the run, post-ack work included, divided by the requests. records+jobs/s counts decision records and queued jobs written, until they stop moving after the last ack.",
+    '',
+    '## Summary',
+    '',
+    ...table,
+    '',
+    '## Targets',
+    '',
+    'Read commands: at least 50% of bare throughput, paced p99 at most 2x bare. Decisions: at least 25%, paced p99 at most 5x, every acked decision recorded. Every case: paced p99 at most 50 ms at the paced rate, no failed requests.',
+    '',
+    ...verdicts,
+    '',
+    '## Every run',
+    '',
+    ...detailRows(report),
+    '',
+  ].join('\n');
+  const previous = await readFile(file, 'utf8').catch(() => '');
+  if (previous !== text) await writeFile(file, text);
+  return text;
+}

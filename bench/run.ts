@@ -1,0 +1,336 @@
+// `npm run bench`: AMOS (started as `npx amos start` starts it) against a bare Bolt app, on a
+// seeded large workspace, driven from a separate process with signed requests, closed loop and
+// paced, in rounds; figures printed and written to bench/RESULTS.md. Loopback only, bounded in
+// time; every process it starts is stopped on exit, on failure and on Ctrl-C.
+// Settings (env): see bench/README.md.
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { createDb, type Db } from '../src/db/database.js';
+import { listChainKeys, listChainRecords } from '../src/db/decision-record-repository.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { verifyChain } from '../src/domain/decision-record.js';
+import { startFakeSlack } from '../src/sandbox/fake-slack.js';
+import { onCleanup, runChild, startChild, stopAll, waitForPort } from './children.js';
+import { explainPaths } from './explain.js';
+import type { LoadResult } from './load.js';
+import { postmasterPid, processCpuMs, rssMiB, treeCpuMs } from './proc.js';
+import { type Measurement, machineFacts, writeResults } from './report.js';
+import { seedLargeWorkspace } from './seed.js';
+import {
+  BASELINE,
+  type BenchCase,
+  CASES,
+  GROUPS,
+  orgOfEngagement,
+  partnerChannel,
+  partnersOfOrg,
+  people,
+  RESPONSE_URLS,
+  SECRET,
+  TEAM,
+} from './workspace.js';
+
+const env = process.env;
+const num = (name: string, fallback: number) => {
+  const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const settings = {
+  seconds: num('BENCH_SECONDS', 10),
+  pacedSeconds: num('BENCH_PACED_SECONDS', num('BENCH_SECONDS', 10)),
+  rate: num('BENCH_RATE', 200),
+  connections: num('BENCH_CONNECTIONS', 10),
+  rounds: num('BENCH_ROUNDS', 2),
+  cases: env.BENCH_CASES ? env.BENCH_CASES.split(',').map((s) => s.trim()) : undefined,
+  profileDir: env.BENCH_PROFILE_DIR,
+  output: env.BENCH_OUTPUT ?? path.join(import.meta.dirname, 'RESULTS.md'),
+  logLevel: env.BENCH_LOG_LEVEL ?? 'info',
+  settleSeconds: num('BENCH_SETTLE_SECONDS', 60),
+};
+const repo = path.resolve(import.meta.dirname, '..');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const ms = (n: number, digits = 1) =>
+  typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+
+async function openPostgres(work: string) {
+  if (env.DATABASE_URL) {
+    const admin = createDb(env.DATABASE_URL);
+    const name = `amos_bench_${process.pid}`;
+    await sql.raw(`create database ${name}`).execute(admin);
+    const url = new URL(env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    const dataDir = await sql<{ data_directory: string }>`show data_directory`
+      .execute(admin)
+      .then((r) => r.rows[0]?.data_directory)
+      .catch(() => undefined);
+    onCleanup(async () => {
+      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
+      await admin.destroy();
+    });
+    return {
+      url: url.toString(),
+      pgPid: dataDir ? postmasterPid(dataDir) : undefined,
+      kind: 'DATABASE_URL',
+    };
+  }
+  const dataDir = path.join(work, 'pg-data');
+  const embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
+  onCleanup(() => embedded.stop());
+  return { url: embedded.url, pgPid: postmasterPid(path.join(dataDir, 'pg')), kind: 'embedded' };
+}
+
+async function counts(db: Db) {
+  const records = await sql<{ n: string }>`select count(*) as n from decision_record`.execute(db);
+  const hasJobs = await sql<{
+    t: string | null;
+  }>`select to_regclass('pgboss.job')::text as t`.execute(db);
+  let jobs = 0;
+  if (hasJobs.rows[0]?.t) {
+    const found = await sql<{ n: string }>`select count(*) as n from pgboss.job`.execute(db);
+    jobs = Number(found.rows[0]?.n ?? 0);
+  }
+  return { records: Number(records.rows[0]?.n ?? 0), jobs };
+}
+
+async function main() {
+  const work = await mkdtemp(path.join(tmpdir(), 'amos-bench-'));
+  // Embedded PostgreSQL runs as another user when started as root: it must reach its folder.
+  await chmod(work, 0o755);
+  onCleanup(() => rm(work, { recursive: true, force: true }));
+  const logs = path.join(tmpdir(), 'amos-bench-logs');
+  await rm(logs, { recursive: true, force: true });
+  await mkdir(logs, { recursive: true });
+  const pg = await openPostgres(work);
+  log(`PostgreSQL (${pg.kind}) up; seeding the large workspace`);
+  const db = createDb(pg.url);
+  onCleanup(() => db.destroy());
+  await migrateToLatest(db);
+  const seedStart = performance.now();
+  const seeded = await seedLargeWorkspace(db);
+  await sql`analyze`.execute(db);
+  log(
+    `seeded ${seeded.records} decision records in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
+  if (env.BENCH_EXPLAIN !== '0') {
+    await explainPaths(pg.url, path.join(path.dirname(settings.output), 'EXPLAIN.md'));
+    log('statements and plans of each path written to EXPLAIN.md');
+  }
+  const pgVersion = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]?.v ?? '?';
+
+  const fake = await startFakeSlack();
+  onCleanup(() => fake.stop());
+  fake.addTeam(TEAM);
+  for (const p of people()) fake.addUser(TEAM.id, { id: p.id, name: p.id.toLowerCase() });
+  fake.addChannel(TEAM.id, { id: 'C0GENERAL', name: 'general', members: [TEAM.botUserId] });
+  const gated = Array.from({ length: GROUPS.gated.count }, (_, k) => GROUPS.gated.from + k);
+  for (const n of gated) {
+    fake.addChannel(TEAM.id, {
+      id: partnerChannel(n),
+      name: `bench-${n}-partners`,
+      isPrivate: true,
+      members: [TEAM.botUserId],
+    });
+  }
+  const refillGatedChannels = () => {
+    for (const n of gated) {
+      const channel = fake.channel(TEAM.id, partnerChannel(n));
+      if (channel) channel.members = [TEAM.botUserId, ...partnersOfOrg(orgOfEngagement(n))];
+    }
+  };
+  for (let i = 0; i < RESPONSE_URLS; i += 1) fake.createResponseUrl({ teamId: TEAM.id });
+  const slackEffects = () => fake.calls.length + fake.allResponses().length;
+
+  const slackEnv = {
+    PATH: env.PATH,
+    HOME: env.HOME,
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: TEAM.botToken,
+  };
+  const barePort = await freePort();
+  const bare = startChild(
+    [path.join(repo, 'bench/bare-bolt.mjs')],
+    {
+      ...slackEnv,
+      PORT: String(barePort),
+      BOT_ID: TEAM.botId,
+      BOT_USER_ID: TEAM.botUserId,
+    },
+    path.join(logs, 'bare.log'),
+  );
+  const amosPort = await freePort();
+  const profile = settings.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.profileDir)}`]
+    : [];
+  const amos = startChild(
+    [...profile, path.join(repo, 'bin/amos.js'), 'start'],
+    {
+      ...slackEnv,
+      DATABASE_URL: pg.url,
+      PORT: String(amosPort),
+      AMOS_ADMINS: 'UADM0000',
+      LOG_LEVEL: settings.logLevel,
+      NODE_ENV: 'production',
+    },
+    path.join(logs, 'amos.log'),
+  );
+  await Promise.all([waitForPort(barePort, bare), waitForPort(amosPort, amos)]);
+  log(`bare Bolt on ${barePort}, AMOS on ${amosPort} (logs in ${logs})`);
+
+  const offsets = new Map<string, number>();
+  const runId = Date.now().toString(36);
+  const drive = async (
+    benchCase: BenchCase,
+    port: number,
+    mode: 'closed' | 'paced',
+    seconds = mode === 'closed' ? settings.seconds : settings.pacedSeconds,
+  ) => {
+    const offset = offsets.get(benchCase.name) ?? 0;
+    const spec = {
+      url: `http://127.0.0.1:${port}/slack/events`,
+      caseName: benchCase.name,
+      mode,
+      seconds,
+      connections: settings.connections,
+      rate: settings.rate,
+      offset,
+      maxRequests: Math.ceil(settings.rate * seconds),
+      ctx: { fakeBase: fake.baseUrl, runId },
+    };
+    const out = await runChild(['--import', 'tsx', path.join(repo, 'bench/load.ts')], {
+      ...env,
+      BENCH_LOAD: JSON.stringify(spec),
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+    offsets.set(benchCase.name, offset + result.used);
+    return result;
+  };
+
+  const measure = async (
+    benchCase: BenchCase,
+    child: ChildProcess,
+    port: number,
+    mode: 'closed' | 'paced',
+    round: number,
+  ): Promise<Measurement> => {
+    const pid = child.pid as number;
+    if (benchCase.name === 'member-joined') refillGatedChannels();
+    const before = {
+      app: processCpuMs(pid),
+      pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN,
+      ...(await counts(db)),
+      slack: slackEffects(),
+    };
+    let peakRss = rssMiB(pid);
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMiB(pid));
+    }, 100);
+    const started = performance.now();
+    let load: LoadResult;
+    try {
+      load = await drive(benchCase, port, mode);
+    } finally {
+      clearInterval(sampler);
+    }
+    // Effects still being written after the last ack: wait until records, jobs and Slack calls
+    // stop moving and the app and PostgreSQL are idle, for at most BENCH_SETTLE_SECONDS.
+    let last = { ...(await counts(db)), slack: slackEffects() };
+    let settledAt = performance.now();
+    const deadline = settledAt + settings.settleSeconds * 1000;
+    const pgCpu = () => (pg.pgPid ? treeCpuMs(pg.pgPid) : 0);
+    let cpu = processCpuMs(pid) + pgCpu();
+    for (let quiet = 0; quiet < 6 && performance.now() < deadline; ) {
+      await sleep(250);
+      const now = { ...(await counts(db)), slack: slackEffects() };
+      // Idle: the app and PostgreSQL together under 20% of a core over the last 250 ms.
+      const used = processCpuMs(pid) + pgCpu();
+      const busy = used - cpu > 50;
+      cpu = used;
+      const moved =
+        now.records !== last.records || now.jobs !== last.jobs || now.slack !== last.slack;
+      if (moved) {
+        last = now;
+        settledAt = performance.now();
+      }
+      quiet = moved || busy ? 0 : quiet + 1;
+    }
+    const settled = performance.now() < deadline;
+    if (!settled)
+      log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
+    const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
+    const effectSeconds = (settledAt - started) / 1000;
+    const m: Measurement = {
+      round,
+      caseName: benchCase.name,
+      label: benchCase.label,
+      kind: benchCase.kind,
+      mode,
+      load,
+      appCpuMsPerRequest: (after.app - before.app) / load.requests,
+      pgCpuMsPerRequest: (after.pg - before.pg) / load.requests,
+      peakRssMiB: peakRss,
+      settled,
+      records: last.records - before.records,
+      jobs: last.jobs - before.jobs,
+      slackEffects: last.slack - before.slack,
+      effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
+    };
+    log(
+      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
+    );
+    return m;
+  };
+
+  const selected = CASES.filter((c) => !settings.cases || settings.cases.includes(c.name));
+  log('warming up both apps (2 s each)');
+  await drive(BASELINE, barePort, 'closed', 2);
+  await drive(CASES[0] as BenchCase, amosPort, 'closed', 2);
+  const measurements: Measurement[] = [];
+  const started = new Date();
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    for (const mode of ['closed', 'paced'] as const) {
+      measurements.push(await measure(BASELINE, bare, barePort, mode, round));
+      for (const c of selected) measurements.push(await measure(c, amos, amosPort, mode, round));
+    }
+  }
+
+  log('verifying every decision-record chain');
+  let chains = 0;
+  const broken: string[] = [];
+  for (const { chainKey } of await listChainKeys(db, { teamId: TEAM.id })) {
+    chains += 1;
+    const verdict = verifyChain(await listChainRecords(db, chainKey));
+    if (!verdict.ok) broken.push(`${chainKey} at seq ${verdict.brokenAtSeq}: ${verdict.reason}`);
+  }
+  const report = await writeResults(settings.output, {
+    started,
+    settings,
+    machine: machineFacts(),
+    node: process.version,
+    postgres: `${pgVersion} (${pg.kind})`,
+    measurements,
+    chains: { count: chains, broken },
+    seededRecords: seeded.records,
+  });
+  process.stdout.write(report);
+  log(`written to ${settings.output}`);
+}
+
+let failed = false;
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  log(
+    `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+} finally {
+  await stopAll();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,288 @@
+// The benchmark's large workspace: who and what exists (deterministic ids, so the load
+// generator builds valid requests without reading the database), and the request of each case.
+// Shared by the seed (bench/seed.ts), the orchestrator (bench/run.ts) and the load generator.
+import { slackSignature } from '../src/sandbox/signed-request.js';
+
+export const SECRET = 'bench-signing-secret';
+export const TEAM = {
+  id: 'T0BENCH',
+  name: 'Bench',
+  botToken: 'xoxb-bench',
+  botUserId: 'U0BOT',
+  botId: 'B0BOT',
+} as const;
+
+const pad = (n: number, width = 4) => String(n).padStart(width, '0');
+
+// 2,000 people: 10 admins, 50 executives, 50 operators, 1,000 partners (100 organisations of
+// 10), 890 people with no role (the role-grant case grants them roles and revokes them again).
+export const COUNTS = {
+  admins: 10,
+  executives: 50,
+  operators: 50,
+  partners: 1000,
+  plain: 890,
+  partnerOrgs: 100,
+  engagements: 1000,
+  itemsPerEngagement: 5,
+  recordsPerEngagement: 48,
+} as const;
+
+export const admin = (n: number) => `UADM${pad(n % COUNTS.admins)}`;
+export const executive = (n: number) => `UEXE${pad(n % COUNTS.executives)}`;
+export const operator = (n: number) => `UOPR${pad(n % COUNTS.operators)}`;
+export const partner = (n: number) => `UPRT${pad(n % COUNTS.partners)}`;
+export const plain = (n: number) => `UPLN${pad(n % COUNTS.plain)}`;
+
+export function people(): {
+  id: string;
+  role: 'admin' | 'executive' | 'operator' | 'partner' | null;
+}[] {
+  const list: { id: string; role: 'admin' | 'executive' | 'operator' | 'partner' | null }[] = [];
+  for (let i = 0; i < COUNTS.admins; i += 1) list.push({ id: admin(i), role: 'admin' });
+  for (let i = 0; i < COUNTS.executives; i += 1) list.push({ id: executive(i), role: 'executive' });
+  for (let i = 0; i < COUNTS.operators; i += 1) list.push({ id: operator(i), role: 'operator' });
+  for (let i = 0; i < COUNTS.partners; i += 1) list.push({ id: partner(i), role: 'partner' });
+  for (let i = 0; i < COUNTS.plain; i += 1) list.push({ id: plain(i), role: null });
+  return list;
+}
+
+// 1,000 engagements in four groups:
+//   0-399   outputs reviewed, EX-1 pending: executives approve it with `/amos approve <slug> EX-1`
+//   400-599 outputs reviewed, EX-1 pending: executives click Approve (block_actions)
+//   600-699 outputs reviewed, nothing pending: operators add scope items (view_submission)
+//   700-999 execution approved, partner organisation and a gated partner channel
+// Each has DX-1, 5 scope items, SR-1 and 48 decision records; the workspace chain holds one
+// record per role grant (2,000), so 50,000 records in all. EX-1 needs 60 approvals, more
+// than there are executives, so no vote of the benchmark decides it (each one is a new vote).
+export const GROUPS = {
+  approveCommand: { from: 0, count: 400 },
+  approveButton: { from: 400, count: 200 },
+  scope: { from: 600, count: 100 },
+  gated: { from: 700, count: 300 },
+} as const;
+export const REQUIRED_APPROVALS = 60;
+
+export const slug = (n: number) => `bench-${pad(n)}`;
+export const uuid = (kind: number, n: number) =>
+  `00000000-0000-4000-8${pad(kind, 3)}-${pad(n, 12)}`;
+export const engagementId = (n: number) => uuid(1, n);
+export const approvalId = (n: number) => uuid(2, n);
+export const partnerOrgId = (k: number) => uuid(3, k);
+export const partnerChannel = (n: number) => `CGATE${pad(n)}`;
+export const engagementOperator = (n: number) => operator(n);
+export const orgOfEngagement = (n: number) => (n - GROUPS.gated.from) % COUNTS.partnerOrgs;
+export const partnersOfOrg = (k: number) =>
+  Array.from({ length: COUNTS.partners / COUNTS.partnerOrgs }, (_, j) => partner(k * 10 + j));
+
+/** One request as Slack sends it: the raw body and its content type. */
+export interface BenchRequest {
+  body: string;
+  contentType: 'application/x-www-form-urlencoded' | 'application/json';
+}
+
+export interface CaseContext {
+  /** The fake Slack's origin, for response_urls (pre-registered by the orchestrator). */
+  fakeBase: string;
+  /** Distinguishes event ids between runs. */
+  runId: string;
+}
+
+export const RESPONSE_URLS = 50_000;
+export const responseUrl = (ctx: CaseContext, i: number) =>
+  `${ctx.fakeBase}/actions/${TEAM.id}/${(i % RESPONSE_URLS) + 1}`;
+
+function command(ctx: CaseContext, i: number, userId: string, text: string): BenchRequest {
+  return {
+    contentType: 'application/x-www-form-urlencoded',
+    body: new URLSearchParams({
+      token: 'unused',
+      team_id: TEAM.id,
+      team_domain: 'bench',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: userId,
+      user_name: userId.toLowerCase(),
+      command: '/amos',
+      text,
+      api_app_id: 'A0BENCH',
+      response_url: responseUrl(ctx, i),
+      trigger_id: `${i}.bench.trigger`,
+    }).toString(),
+  };
+}
+
+function interactive(payload: Record<string, unknown>): BenchRequest {
+  return {
+    contentType: 'application/x-www-form-urlencoded',
+    body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+  };
+}
+
+const ROLE_PAIRS = COUNTS.plain * 2;
+
+export interface BenchCase {
+  readonly name: string;
+  readonly label: string;
+  /** 'read' or 'decision': which targets of the issue apply. */
+  readonly kind: 'baseline' | 'read' | 'decision';
+  build(ctx: CaseContext, i: number): BenchRequest;
+}
+
+export const CASES: readonly BenchCase[] = [
+  {
+    name: 'help',
+    label: '`/amos help`',
+    kind: 'read',
+    build: (ctx, i) => command(ctx, i, executive(i), 'help'),
+  },
+  {
+    name: 'status',
+    label: '`/amos status <slug>`',
+    kind: 'read',
+    build: (ctx, i) => command(ctx, i, executive(i), `status ${slug((i * 7919) % 1000)}`),
+  },
+  {
+    name: 'approve-list',
+    label: '`/amos approve` (the list)',
+    kind: 'read',
+    build: (ctx, i) => command(ctx, i, executive(i), 'approve'),
+  },
+  {
+    // Request i: engagement i mod 400, executive (i div 400) mod 50: 20,000 distinct votes.
+    name: 'approve',
+    label: '`/amos approve <slug> EX-1`',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const { from, count } = GROUPS.approveCommand;
+      const n = from + (i % count);
+      return command(ctx, i, executive(Math.floor(i / count)), `approve ${slug(n)} EX-1`);
+    },
+  },
+  {
+    // Pairs (person, role) over the people with no role; odd passes revoke what even ones granted.
+    name: 'role-grant',
+    label: '`/amos role grant`/`revoke`',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const pair = i % ROLE_PAIRS;
+      const verb = Math.floor(i / ROLE_PAIRS) % 2 === 0 ? 'grant' : 'revoke';
+      const role = pair % 2 === 0 ? 'operator' : 'executive';
+      return command(ctx, i, admin(i), `role ${verb} <@${plain(Math.floor(pair / 2))}> ${role}`);
+    },
+  },
+  {
+    name: 'scope-item-submit',
+    label: 'view_submission: add a scope item',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const { from, count } = GROUPS.scope;
+      const n = from + (i % count);
+      return interactive({
+        type: 'view_submission',
+        team: { id: TEAM.id, domain: 'bench' },
+        user: { id: engagementOperator(n), team_id: TEAM.id },
+        api_app_id: 'A0BENCH',
+        trigger_id: `${i}.bench.trigger`,
+        view: {
+          id: `VBENCH${i}`,
+          team_id: TEAM.id,
+          type: 'modal',
+          callback_id: 'scope_item_modal',
+          private_metadata: JSON.stringify({ slug: slug(n), responseUrl: responseUrl(ctx, i) }),
+          state: {
+            values: {
+              scope_title: {
+                title: { type: 'plain_text_input', value: `Bench item ${ctx.runId}-${i}` },
+              },
+              scope_criteria: {
+                criteria: { type: 'plain_text_input', value: 'Open rate above 35%\nQA signed off' },
+              },
+              scope_due: { due_date: { type: 'datepicker', selected_date: '2027-03-01' } },
+            },
+          },
+          hash: '1.bench',
+        },
+        response_urls: [],
+      });
+    },
+  },
+  {
+    // Request i: engagement 400 + i mod 200, executive (i div 200) mod 50: 10,000 distinct votes.
+    name: 'approve-button',
+    label: 'block_actions: Approve button',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const { from, count } = GROUPS.approveButton;
+      const n = from + (i % count);
+      return interactive({
+        type: 'block_actions',
+        team: { id: TEAM.id, domain: 'bench' },
+        user: { id: executive(Math.floor(i / count)), team_id: TEAM.id },
+        api_app_id: 'A0BENCH',
+        trigger_id: `${i}.bench.trigger`,
+        response_url: responseUrl(ctx, i),
+        container: { type: 'message', channel_id: 'C0GENERAL', message_ts: '1700000000.000100' },
+        channel: { id: 'C0GENERAL' },
+        message: { ts: '1700000000.000100', type: 'message' },
+        actions: [
+          {
+            type: 'button',
+            action_id: 'approval_approve',
+            block_id: `approval_actions:${approvalId(n)}`,
+            value: approvalId(n),
+            action_ts: '1700000000.000200',
+          },
+        ],
+      });
+    },
+  },
+  {
+    // Request i: gated engagement 700 + i mod 300, partner (i div 300) mod 10 of its organisation.
+    name: 'member-joined',
+    label: 'member_joined_channel (gated channel)',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const { from, count } = GROUPS.gated;
+      const n = from + (i % count);
+      const user = partnersOfOrg(orgOfEngagement(n))[Math.floor(i / count) % 10] as string;
+      return {
+        contentType: 'application/json',
+        body: JSON.stringify({
+          token: 'unused',
+          team_id: TEAM.id,
+          api_app_id: 'A0BENCH',
+          type: 'event_callback',
+          event_id: `Ev${ctx.runId}x${i}`,
+          event_time: Math.floor(Date.now() / 1000),
+          event: {
+            type: 'member_joined_channel',
+            user,
+            channel: partnerChannel(n),
+            channel_type: 'G',
+            team: TEAM.id,
+            event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+          },
+        }),
+      };
+    },
+  },
+];
+
+/** The baseline's request: the same slash command, to a bare Bolt app that only acks. */
+export const BASELINE: BenchCase = {
+  name: 'baseline',
+  label: 'bare Bolt ack (slash command)',
+  kind: 'baseline',
+  build: (ctx, i) => command(ctx, i, executive(i), 'help'),
+};
+
+/** Headers signed afresh for this body, now. */
+export function signedHeaders(request: BenchRequest): Record<string, string> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    'content-type': request.contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(SECRET, timestamp, request.body),
+  };
+}

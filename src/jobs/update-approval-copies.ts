@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { loadApprovalView } from '../services/approval-view-service.js';
+import { JOB } from '../services/follow-up.js';
+import { approvalHomeAudience } from '../services/home-service.js';
+import { approvalMessage } from '../slack/blocks/approval.js';
+import { defineJob } from './job.js';
+import { PUBLISH_HOME } from './publish-home.js';
+import { SlackCallFailed } from './slack-failure.js';
+
+export const UPDATE_APPROVAL_COPIES = JOB.updateApprovalCopies;
+
+/**
+ * Re-renders every stored copy of an approval request in place from the latest committed state
+ * and (unless `homes` is false) republishes App Home for everyone it could show the request to.
+ * Key: the request. Refreshes of one request run one at a time and the one that starts
+ * supersedes those queued (see JobKind `latest`), so any number of votes, on any number of
+ * instances, end with every copy showing the last state. A copy Slack will not update is
+ * recorded once as `slack.error` and the requester told; a 5xx or timeout retries the refresh.
+ */
+export const updateApprovalCopies = defineJob({
+  name: UPDATE_APPROVAL_COPIES,
+  kind: 'latest',
+  payload: z.object({
+    teamId: z.string(),
+    approvalRequestId: z.string(),
+    homes: z.boolean().default(true),
+  }),
+  async handle(ctx, p) {
+    const view = await loadApprovalView(ctx.deps, p.teamId, p.approvalRequestId);
+    if (!view) return;
+    let retry: SlackCallFailed | undefined;
+    await Promise.all(
+      view.copies.map(async (copy) => {
+        try {
+          await ctx.call('chat.update', () =>
+            ctx.client.chat.update({
+              channel: copy.channelId,
+              ts: copy.ts,
+              ...approvalMessage(view, copy.recipientId),
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof SlackCallFailed)) throw error;
+          if (error.failure.kind !== 'permanent') {
+            retry ??= error;
+            return;
+          }
+          const whose = copy.recipientId
+            ? `<@${copy.recipientId}>'s copy`
+            : `the copy in <#${copy.channelId}>`;
+          await ctx.reportFailure({
+            key: `approval-copy:${copy.channelId}:${copy.ts}:${view.status}`,
+            engagementId: view.engagement.id,
+            slug: view.engagement.slug,
+            actorId: view.requestedBy,
+            method: 'chat.update',
+            error: error.failure.code,
+            attempted: `update ${whose} of the approval request ${view.ref} in place`,
+            manualFix: `${view.ref} is ${view.status} whatever that copy shows. ${copy.recipientId ? `Let <@${copy.recipientId}> know` : 'Tell that channel'}; \`/amos status ${view.engagement.slug}\` shows where it stands.`,
+            reportTo: [view.requestedBy],
+            ...(copy.recipientId ? { userId: copy.recipientId } : { channelId: copy.channelId }),
+            details: { ref: view.ref, channel: copy.channelId, ts: copy.ts },
+          });
+        }
+      }),
+    );
+    if (retry) throw retry;
+    if (!p.homes) return;
+    const audience = await approvalHomeAudience(ctx.deps, p.teamId, view.engagement.sponsorIds);
+    for (const userId of audience) {
+      await ctx.enqueue(PUBLISH_HOME, { teamId: p.teamId, userId }, { key: `home:${userId}` });
+    }
+  },
+});

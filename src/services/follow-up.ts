@@ -1,0 +1,75 @@
+import type { Change } from './change.js';
+
+// The follow-up jobs services enqueue in their change's transaction (their handlers are in
+// src/jobs/, registered in src/jobs/index.ts under these names). Each helper names the job's
+// key: what makes it unique.
+
+export const JOB = {
+  sendApprovalRequest: 'send-approval-request',
+  updateApprovalCopies: 'update-approval-copies',
+  notifyRequester: 'notify-requester',
+  publishHome: 'publish-home',
+  notifyRoleChange: 'notify-role-change',
+  reportSlackFailure: 'report-slack-failure',
+  setUpPartnerChannel: 'set-up-partner-channel',
+  enforceChannelGate: 'enforce-channel-gate',
+} as const;
+
+/** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
+export async function approvalRequested(
+  change: Change,
+  request: { approvalRequestId: string; sponsorIds: readonly string[] },
+): Promise<void> {
+  const { teamId } = change;
+  for (const userId of new Set(request.sponsorIds)) {
+    await change.enqueue(
+      JOB.sendApprovalRequest,
+      { teamId, approvalRequestId: request.approvalRequestId, userId },
+      { key: `${request.approvalRequestId}:${userId}` },
+    );
+  }
+  await approvalMoved(change, { approvalRequestId: request.approvalRequestId, decided: false });
+}
+
+/**
+ * An approval request changed (a vote, a decision, a withdrawal): every copy re-rendered in
+ * place and App Home refreshed; once decided, the requester told.
+ */
+export async function approvalMoved(
+  change: Change,
+  request: { approvalRequestId: string; decided: boolean },
+): Promise<void> {
+  const { teamId } = change;
+  const { approvalRequestId } = request;
+  await change.enqueue(
+    JOB.updateApprovalCopies,
+    { teamId, approvalRequestId, homes: true },
+    { key: approvalRequestId },
+  );
+  if (request.decided) {
+    await change.enqueue(
+      JOB.notifyRequester,
+      { teamId, approvalRequestId },
+      { key: approvalRequestId },
+    );
+  }
+}
+
+/** A role granted or revoked: the person told by DM. Key: the record's place in the chain. */
+export async function roleChanged(
+  change: Change,
+  notice: { action: 'grant' | 'revoke'; userId: string; role: string; recordSeq: number },
+): Promise<void> {
+  if (notice.userId === change.actor.userId) return;
+  await change.enqueue(
+    JOB.notifyRoleChange,
+    {
+      teamId: change.teamId,
+      action: notice.action,
+      userId: notice.userId,
+      role: notice.role,
+      actorId: change.actor.userId,
+    },
+    { key: `${notice.action}:${notice.recordSeq}` },
+  );
+}
