@@ -23,6 +23,7 @@ import { loadActor } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { approvalRequested, scopeAmended } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
 export const CHANGE_REQUEST = 'change_request';
@@ -87,6 +88,10 @@ export async function raiseChangeRequest(deps: ServiceDeps, request: RaiseChange
       approval_request_id: approval.id,
       raised_by: change.actor.userId,
       raised_at: change.now,
+    });
+    await approvalRequested(change, {
+      approvalRequestId: approval.id,
+      sponsorIds: engagement.sponsor_ids,
     });
     const items = draft.amendment.add.length + draft.amendment.amend.length;
     await change.record({
@@ -171,6 +176,7 @@ export async function amendScopeFromChangeRequest(
     now: change.now,
   });
   await setChangeRequestScopeVersion(change.trx, cr, amended.version.version);
+  await scopeAmended(change, cr.id);
   const parts = [
     amended.added.length > 0 ? `added ${amended.added.join(', ')}` : '',
     amended.amended.length > 0 ? `changed ${amended.amended.join(', ')}` : '',
@@ -279,6 +285,7 @@ export async function scopeAmendmentNotice(
     engagementId: cr.engagement_id,
     channelId: cr.partner_channel_id,
     slug: cr.slug,
+    raisedBy: cr.raised_by,
     changeRef: cr.ref,
     description: cr.description,
     version: version.version,

@@ -19,6 +19,7 @@ import { checkStageOutcome, stageScopeItems, waitingDeliverables } from '../doma
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { approvalRequested } from './follow-up.js';
 
 export const STAGE_REVIEW = 'stage_review';
 
@@ -105,6 +106,10 @@ export async function submitStageOutcome(
       request: opened,
       requestedBy: change.actor.userId,
       now: change.now,
+    });
+    await approvalRequested(change, {
+      approvalRequestId: approval.id,
+      sponsorIds: engagement.sponsor_ids,
     });
     await insertStageReview(change.trx, {
       team_id: change.teamId,

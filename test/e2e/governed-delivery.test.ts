@@ -3,6 +3,7 @@ import { verifyLog } from '../../src/services/decision-log-service.js';
 import { DELIVERY } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
+  approvalPosts,
   commandReply,
   EXECS,
   json,
@@ -71,6 +72,13 @@ describe('change requests', () => {
       scope_version: null,
     });
 
+    await h.app.idle();
+    expect(
+      approvalPosts(h, 'CR-1')
+        .map((p) => p.user)
+        .sort(),
+    ).toEqual([...EXECS].sort());
+
     const partnerVote = await commandReply(h, e.partner, `approve ${e.slug} CR-1`);
     expect(partnerVote.text).toContain('Only an executive or admin may approve');
 
@@ -113,6 +121,14 @@ describe('change requests', () => {
     expect(v1.text).toContain('current is 2');
     const v2 = await commandReply(h, e.partner, `scope ${e.slug} --version 2`);
     expect(json(v2.body.blocks)).toContain('Referral flow');
+
+    // Told once each, as jobs: the partner channel what changed, the raiser that it was approved.
+    const posts = h.fake.callsTo('chat.postMessage');
+    const inChannel = posts.filter((c) => c.args.channel === e.channelId);
+    expect(inChannel).toHaveLength(1);
+    expect(String(inChannel[0]?.args.text)).toContain('CR-1 approved');
+    expect(json(inChannel[0]?.args.blocks)).toContain('*SC-2* Referral flow · due 2027-01-20');
+    expect(posts.filter((c) => c.args.channel === e.partner)).toHaveLength(1);
 
     const kinds = (await recordsOf(h, e.engagement.id)).map((r) => [r.kind, r.subject_ref]);
     expect(kinds).toEqual([
@@ -306,6 +322,7 @@ describe('stage reviews', () => {
       `stage ${e.slug} ST-1 Email program live, QA pending`,
     );
     expect(submitted.text).toContain('SR-1');
+    expect(approvalPosts(h, 'SR-1').map((p) => p.user).sort()).toEqual([...EXECS].sort());
     const status = json((await commandReply(h, EXECS[0], `status ${e.slug}`)).body.blocks);
     expect(status).toContain('*Deliverables waiting for review:* \\n• *DL-1* for SC-1');
     expect(status).toContain(
