@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLog } from '../../src/services/decision-log-service.js';
-import { DELIVERY } from '../../src/slack/ids.js';
+import { APPROVAL, DELIVERY } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
   approvalPosts,
@@ -152,6 +152,32 @@ describe('change requests', () => {
     expect(closed.json).toBeUndefined();
     const own = await commandReply(h, OPERATOR, `approve ${e.slug} CR-1`);
     expect(own.text).toContain('separation of duties');
+    // The Approve button on an executive's DM goes through the same vote path.
+    const [request0] = await h.db
+      .selectFrom('approval_request')
+      .selectAll()
+      .where('engagement_id', '=', e.engagement.id)
+      .execute();
+    const dm = approvalPosts(h, 'CR-1').find((p) => p.user === EXECS[1]);
+    expect(dm).toBeDefined();
+    const click = await h.driver.blockAction(
+      EXECS[1],
+      {
+        actionId: APPROVAL.approveAction,
+        blockId: APPROVAL.actionsBlock(request0?.id ?? ''),
+        value: request0?.id ?? '',
+      },
+      { channelId: dm?.channel ?? '', messageTs: dm?.ts ?? '' },
+    );
+    expect(click.status).toBe(200);
+    await h.app.idle();
+    const tallied = await h.db
+      .selectFrom('approval_request')
+      .select(['votes', 'status'])
+      .where('id', '=', request0?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(tallied.status).toBe('pending');
+    expect(tallied.votes.map((v) => v.userId)).toEqual([EXECS[1]]);
     const rejected = await commandReply(
       h,
       EXECS[0],
@@ -322,7 +348,11 @@ describe('stage reviews', () => {
       `stage ${e.slug} ST-1 Email program live, QA pending`,
     );
     expect(submitted.text).toContain('SR-1');
-    expect(approvalPosts(h, 'SR-1').map((p) => p.user).sort()).toEqual([...EXECS].sort());
+    expect(
+      approvalPosts(h, 'SR-1')
+        .map((p) => p.user)
+        .sort(),
+    ).toEqual([...EXECS].sort());
     const status = json((await commandReply(h, EXECS[0], `status ${e.slug}`)).body.blocks);
     expect(status).toContain('*Deliverables waiting for review:* \\n• *DL-1* for SC-1');
     expect(status).toContain(
