@@ -41,7 +41,13 @@ export function createDb(
     query_timeout: DATABASE_TIMEOUTS.queryMs,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
-  pool.on('connect', dropConnectionOnReadTimeout);
+  pool.on('connect', (client) => {
+    // A checked-out client whose connection breaks outside a query (a server stopped, or the
+    // stream dropped below on a read timeout) emits 'error'; unheard, that would end the
+    // process. The query in flight fails on its own and the pool discards the client.
+    client.on('error', (error) => options.onIdleError?.(error));
+    dropConnectionOnReadTimeout(client);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
