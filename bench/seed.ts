@@ -159,7 +159,7 @@ export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
             ref_counters: JSON.stringify({
               DX: 1,
               SC: COUNTS.itemsPerEngagement,
-              SR: 1,
+              ST: 1,
               EX: pendingApproval(n) || gated ? 1 : 0,
             }),
             created_by: engagementOperator(n),
@@ -217,7 +217,7 @@ export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
         chunk.map((n) => ({
           team_id: teamId,
           engagement_id: engagementId(n),
-          ref: 'SR-1',
+          ref: 'ST-1',
           name: 'Mid-point review',
           due_date: '2026-12-20',
           author_id: engagementOperator(n),

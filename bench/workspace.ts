@@ -52,7 +52,7 @@ export function people(): {
 //   400-599 outputs reviewed, EX-1 pending: executives click Approve (block_actions)
 //   600-699 outputs reviewed, nothing pending: operators add scope items (view_submission)
 //   700-999 execution approved, partner organisation and a gated partner channel
-// Each has DX-1, 5 scope items, SR-1 and 48 decision records; the workspace chain holds one
+// Each has DX-1, 5 scope items, ST-1 and 48 decision records; the workspace chain holds one
 // record per role grant (2,000), so 50,000 records in all. EX-1 needs 60 approvals, more
 // than there are executives, so no vote of the benchmark decides it (each one is a new vote).
 export const GROUPS = {

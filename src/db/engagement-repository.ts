@@ -51,7 +51,19 @@ export async function nextRef(trx: Trx, engagement: EngagementRow, kind: RefKind
     .where('team_id', '=', engagement.team_id)
     .execute();
   engagement.ref_counters = counters;
-  return formatRef(kind, n);
+  const ref = formatRef(kind, n);
+  // One row per reference: the database refuses a second item with the same ref.
+  await trx
+    .insertInto('item_ref')
+    .values({
+      team_id: engagement.team_id,
+      engagement_id: engagement.id,
+      ref,
+      kind,
+      alias_of: null,
+    })
+    .execute();
+  return ref;
 }
 
 export async function setStage(

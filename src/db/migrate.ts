@@ -46,3 +46,14 @@ export async function migrateToLatest(
   }
   return results;
 }
+
+/** Applies migrations up to and including `name` (tests of a migration on data made before it). */
+export async function migrateTo(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are schema-agnostic by design
+  db: Kysely<any>,
+  name: string,
+): Promise<void> {
+  const migrator = new Migrator({ db, provider: new TypeScriptMigrationProvider() });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -21,7 +21,7 @@ export async function listScopeItems(
     .execute();
 }
 
-/** The stage checkpoints (SR-n) of an engagement, by date then ref. */
+/** The stage checkpoints (ST-n) of an engagement, by date then ref. */
 export async function listStageCheckpoints(
   db: Db | Trx,
   teamId: string,

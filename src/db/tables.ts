@@ -96,6 +96,8 @@ export interface EngagementTable {
   escalation_path: ColumnType<EscalationPathJson, string | undefined, string>;
   /** The last number handed out per reference kind: { "SC": 3, "EX": 1 }. */
   ref_counters: ColumnType<Record<string, number>, string | undefined, string>;
+  /** Per-subject approval counts ({ "change_request": 2 }); absent: `required_approvals`. */
+  subject_approvals: ColumnType<Record<string, number>, string | undefined, string>;
   created_by: string;
   created_at: Date;
   updated_at: Date;
@@ -130,6 +132,9 @@ export interface ScopeItemTable {
   version: ColumnType<number, number | undefined, number>;
   author_id: string;
   created_at: Date;
+  /** When a deliverable for it was accepted, and which (DL-n). */
+  done_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  done_by_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StageCheckpointTable {
@@ -141,6 +146,106 @@ export interface StageCheckpointTable {
   due_date: string | null;
   author_id: string;
   created_at: Date;
+  /** Its SR-n from before checkpoints were numbered ST-n (migration 20261201150000). */
+  legacy_ref: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** Every reference handed out in an engagement, once; a legacy alias names what it stands for. */
+export interface ItemRefTable {
+  team_id: string;
+  engagement_id: string;
+  ref: string;
+  kind: string;
+  alias_of: string | null;
+}
+
+export interface VersionedScopeItemJson {
+  ref: string;
+  title: string;
+  criteria: string[];
+  dueDate: string | null;
+}
+
+export interface ScopeVersionTable {
+  team_id: string;
+  engagement_id: string;
+  version: number;
+  items: Json<VersionedScopeItemJson[]>;
+  change_ref: string | null;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface ScopeAmendmentJson {
+  add: { title: string; criteria: string[]; dueDate: string }[];
+  amend: { ref: string; title?: string; criteria?: string[]; dueDate?: string }[];
+}
+
+export interface ChangeRequestTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  type: 'scope' | 'timeline' | 'tooling' | 'process';
+  description: string;
+  impact: string;
+  rationale: string;
+  amendment: Json<ScopeAmendmentJson>;
+  approval_request_id: string;
+  scope_version: ColumnType<number | null, number | null | undefined, number | null>;
+  raised_by: string;
+  raised_at: Date;
+}
+
+export interface DeliverableTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  scope_ref: string;
+  status: 'waiting' | 'accepted' | 'returned';
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DeliverableVersionTable {
+  team_id: string;
+  deliverable_id: string;
+  version: number;
+  link: string;
+  summary: string;
+  submitted_by: string;
+  submitted_at: Date;
+  verdict: ColumnType<
+    'accepted' | 'returned' | null,
+    'accepted' | 'returned' | null | undefined,
+    'accepted' | 'returned' | null
+  >;
+  reviewed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface CriterionResultTable {
+  team_id: string;
+  deliverable_id: string;
+  version: number;
+  position: number;
+  criterion: string;
+  met: boolean;
+  note: string;
+}
+
+export interface StageReviewTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  checkpoint_ref: string;
+  outcome: string;
+  approval_request_id: string;
+  submitted_by: string;
+  submitted_at: Date;
 }
 
 export interface VoteJson {
@@ -251,6 +356,13 @@ export interface Database {
   decision_record: DecisionRecordTable;
   scheduled_reminder: ScheduledReminderTable;
   slack_user: SlackUserTable;
+  item_ref: ItemRefTable;
+  scope_version: ScopeVersionTable;
+  change_request: ChangeRequestTable;
+  deliverable: DeliverableTable;
+  deliverable_version: DeliverableVersionTable;
+  criterion_result: CriterionResultTable;
+  stage_review: StageReviewTable;
   slack_delivery: SlackDeliveryTable;
 }
 

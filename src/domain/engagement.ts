@@ -34,7 +34,7 @@ export interface ScopeItemFacts {
   readonly criteria: readonly string[];
 }
 
-/** A review checkpoint (SR-n) of the delivery plan. */
+/** A review checkpoint (ST-n) of the delivery plan. */
 export interface StageCheckpointFacts {
   readonly ref: string;
   readonly name: string;

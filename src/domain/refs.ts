@@ -1,5 +1,5 @@
 /** Short per-engagement references (PRODUCT.md section 6). */
-export const REF_KINDS = ['DX', 'EX', 'SC', 'CR', 'DL', 'SR', 'RK', 'ES'] as const;
+export const REF_KINDS = ['DX', 'EX', 'SC', 'ST', 'CR', 'DL', 'SR', 'RK', 'ES'] as const;
 export type RefKind = (typeof REF_KINDS)[number];
 
 /** What each kind of reference names. */
@@ -7,6 +7,7 @@ export const REF_KIND_LABELS: Readonly<Record<RefKind, string>> = {
   DX: 'diagnostic',
   EX: 'execution requirements',
   SC: 'scope item',
+  ST: 'stage checkpoint',
   CR: 'change request',
   DL: 'deliverable',
   SR: 'stage review',

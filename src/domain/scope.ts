@@ -126,7 +126,7 @@ export function checkScopeEditable(
   if (engagement.stage !== 'outputs_reviewed') {
     return refuse(
       'wrong_stage',
-      `The execution requirements of ${name} are already approved (stage *${label}*): scope changes now need an approved change request, and change requests are not in Slack yet: ask an executive.`,
+      `The execution requirements of ${name} are already approved (stage *${label}*): scope changes now need an approved change request (\`/amos change\`).`,
     );
   }
   if (pendingRef) {

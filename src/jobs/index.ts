@@ -2,6 +2,7 @@ import { enforceChannelGate } from './enforce-channel-gate.js';
 import type { JobDefinition } from './job.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
+import { notifyScopeAmended } from './notify-scope-amended.js';
 import { publishHome } from './publish-home.js';
 import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
@@ -20,10 +21,12 @@ export const JOBS: readonly JobDefinition[] = [
   enforceChannelGate,
   sendReminder,
   reconcileGates,
+  notifyScopeAmended,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';
 export { NOTIFY_ROLE_CHANGE } from './notify-role-change.js';
+export { NOTIFY_SCOPE_AMENDED } from './notify-scope-amended.js';
 export { PUBLISH_HOME } from './publish-home.js';
 export { SEND_APPROVAL_REQUEST } from './send-approval-request.js';
 export { UPDATE_APPROVAL_COPIES } from './update-approval-copies.js';

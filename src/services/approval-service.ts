@@ -7,12 +7,19 @@ import {
 } from '../db/approval-repository.js';
 import type { Db, Trx } from '../db/database.js';
 import { findEngagementByChannel } from '../db/engagement-repository.js';
-import { castVote, type VoteDecision } from '../domain/approvals.js';
+import {
+  type ApprovalSubject,
+  isApprovalSubject,
+  subjectOfRef,
+  voteOnSubject,
+} from '../domain/approval-subjects.js';
+import type { VoteDecision } from '../domain/approvals.js';
 import { engagementLabel, type Stage } from '../domain/engagement.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
 import { normalizeRef, parseRef, REF_KIND_LABELS } from '../domain/refs.js';
 import { checkRequirementsVotable } from '../domain/scope.js';
-import { check, notFound, runChange, type ServiceDeps } from './change.js';
+import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
+import { amendScopeFromChangeRequest } from './change-request-service.js';
 import {
   applyTransition,
   type LockedEngagement,
@@ -21,7 +28,7 @@ import {
 } from './engagement-lifecycle-service.js';
 import { approvalMoved } from './follow-up.js';
 import { cancelApprovalReminders } from './scheduler-service.js';
-import { EXECUTION_REQUIREMENTS } from './scope-service.js';
+import { passStage, stageWaitingDeliverables } from './stage-review-service.js';
 
 /** Which request a decision is about: its id (buttons), or its ref with an optional slug (commands). */
 export type ApprovalTarget =
@@ -46,6 +53,7 @@ export type DecideOutcome =
       readonly approvalRequestId: string;
       readonly ref: string;
       readonly slug: string;
+      readonly subject: ApprovalSubject;
       readonly decision: VoteDecision;
       readonly status: ApprovalRequestRow['status'];
       /** True when this vote decided the request. */
@@ -79,11 +87,25 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
     const locked = await lockWithFacts(change, target.engagement_id);
     const row = (await findApprovalRequest(change.trx, teamId, target.id)) ?? target;
     const base = { approvalRequestId: row.id, ref: row.ref, slug: locked.engagement.slug };
+    const subject = subjectOf(row);
     const current = toApprovalRequest(row);
-    if (row.subject === EXECUTION_REQUIREMENTS && current.status === 'pending') {
+    if (subject === 'execution_requirements' && current.status === 'pending') {
       check(checkRequirementsVotable(locked.facts, row.ref));
     }
-    const voted = castVote(current, change.actor, decision, note, change.now);
+    const effects = SUBJECT_EFFECTS[subject];
+    const voted = voteOnSubject({
+      subject,
+      request: current,
+      engagement: { slug: locked.engagement.slug, stage: locked.engagement.stage as Stage },
+      actor: change.actor,
+      decision,
+      note,
+      now: change.now,
+      waitingDeliverables:
+        current.status === 'pending' && effects.waitingDeliverables
+          ? await effects.waitingDeliverables(change, row)
+          : [],
+    });
     if (!voted.ok) {
       const { code, message } = voted.refusal;
       if (code === 'already_decided' || code === 'already_voted')
@@ -101,7 +123,7 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       capability: 'approve',
     });
     let stage = locked.engagement.stage as Stage;
-    if (outcome.status === 'approved' && row.subject === EXECUTION_REQUIREMENTS) {
+    if (outcome.effect === 'approve_execution') {
       const applied = await applyTransition(
         change,
         decidedOn(locked, row),
@@ -110,6 +132,10 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
         deps.admins,
       );
       stage = applied.outcome.to;
+    } else if (outcome.effect === 'amend_scope') {
+      await amendScopeFromChangeRequest(change, locked.engagement, row);
+    } else if (outcome.effect === 'pass_stage') {
+      await passStage(change, locked.engagement, row);
     }
     await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
     if (outcome.completed) {
@@ -119,6 +145,7 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
     return {
       kind: 'voted',
       ...base,
+      subject,
       decision,
       status: outcome.status,
       completed: outcome.completed,
@@ -127,6 +154,23 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       stage,
     };
   });
+}
+
+/** Per subject, what the vote path must load before voting (the registry holds the rules). */
+const SUBJECT_EFFECTS: Readonly<
+  Record<
+    ApprovalSubject,
+    { waitingDeliverables?: (change: Change, row: ApprovalRequestRow) => Promise<string[]> }
+  >
+> = {
+  execution_requirements: {},
+  change_request: {},
+  stage_review: { waitingDeliverables: stageWaitingDeliverables },
+};
+
+function subjectOf(row: ApprovalRequestRow): ApprovalSubject {
+  if (isApprovalSubject(row.subject)) return row.subject;
+  throw new Error(`Approval request ${row.id} has an unknown subject.`);
 }
 
 /** The facts the gate re-checks, with the requirements being those of the request just decided. */
@@ -175,9 +219,9 @@ export async function resolveApprovalRef(
     );
   }
   const kind = parseRef(ref)?.kind;
-  if (kind !== 'EX' && kind !== 'CR') {
+  if (!subjectOfRef(ref)) {
     return invalid(
-      `${ref} is a ${kind ? REF_KIND_LABELS[kind] : 'reference'}, which is not approved on its own: executives approve execution requirements (EX-n) and change requests (CR-n). \`/amos approve\` lists what waits on you.`,
+      `${ref} is a ${kind ? REF_KIND_LABELS[kind] : 'reference'}, which is not approved on its own: executives approve execution requirements (EX-n), change requests (CR-n) and stage reviews (SR-n). \`/amos approve\` lists what waits on you.`,
     );
   }
   if (target.slug) {

@@ -5,6 +5,7 @@ import {
   listEngagements,
   loadEngagementFacts,
 } from '../db/engagement-repository.js';
+import { type DeliveryOverview, deliveryOverview } from '../db/governed-delivery-repository.js';
 import { listPartnerMemberIds, partnerOrgIdsOf } from '../db/partner-member-repository.js';
 import type { EngagementFacts, Stage } from '../domain/engagement.js';
 import { describeNextStep, type NextStep } from '../domain/lifecycle.js';
@@ -47,6 +48,8 @@ export interface EngagementStatus {
   readonly actorIds: readonly string[];
   readonly partnerOrgName: string | null;
   readonly diagnostic: { ref: string; version: number } | null;
+  /** Open change requests, deliverables waiting for review and the next stage review. */
+  readonly delivery?: DeliveryOverview;
 }
 
 export interface EngagementListItem {
@@ -102,6 +105,7 @@ export async function engagementStatus(
       diagnostic: facts.diagnostic
         ? { ref: facts.diagnostic.ref, version: facts.diagnostic.version }
         : null,
+      delivery: await deliveryOverview(deps.db, teamId, engagement.id),
     },
   };
 }

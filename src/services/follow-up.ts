@@ -13,6 +13,7 @@ export const JOB = {
   reportSlackFailure: 'report-slack-failure',
   setUpPartnerChannel: 'set-up-partner-channel',
   enforceChannelGate: 'enforce-channel-gate',
+  notifyScopeAmended: 'notify-scope-amended',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -71,5 +72,14 @@ export async function roleChanged(
       actorId: change.actor.userId,
     },
     { key: `${notice.action}:${notice.recordSeq}` },
+  );
+}
+
+/** A change request approved: the partner channel told what changed. Key: the change request. */
+export async function scopeAmended(change: Change, changeRequestId: string): Promise<void> {
+  await change.enqueue(
+    JOB.notifyScopeAmended,
+    { teamId: change.teamId, changeRequestId },
+    { key: changeRequestId },
   );
 }

@@ -1,3 +1,4 @@
+import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import { type Actor, can } from '../domain/roles.js';
@@ -13,6 +14,8 @@ export interface HomeContent {
   readonly waiting: WaitingList;
   readonly engagements: readonly EngagementListItem[];
   readonly partnerView: boolean;
+  /** Deliverables waiting for review, for those who review them (operators, executives). */
+  readonly reviews?: readonly { slug: string; ref: string; scopeRef: string; version: number }[];
 }
 
 const NONE: WaitingList = { views: [], total: 0 };
@@ -26,13 +29,17 @@ export async function homeContent(
   const actor = await loadActor(deps.db, teamId, userId, deps.admins);
   if (actor.roles.length === 0)
     return { actor, waiting: NONE, engagements: [], partnerView: false };
-  const [waiting, status] = await Promise.all([
+  const [waiting, status, reviews] = await Promise.all([
     can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve(NONE),
     engagementStatus(deps, { teamId, userId }),
+    can(actor, 'review_deliverables')
+      ? listDeliverablesWaiting(deps.db, teamId)
+      : Promise.resolve([]),
   ]);
   return {
     actor,
     waiting,
+    reviews,
     engagements: status.kind === 'list' ? status.engagements : [],
     partnerView: status.kind === 'list' ? status.partnerView : false,
   };

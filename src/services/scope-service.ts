@@ -168,7 +168,7 @@ export async function addScopeItem(
   });
 }
 
-/** Adds a stage checkpoint (SR-n) with its date, recorded as `scope.stage_added`. */
+/** Adds a stage checkpoint (ST-n) with its date, recorded as `scope.stage_added`. */
 export async function addStageCheckpoint(
   deps: ServiceDeps,
   request: EngagementTarget & { name?: string; dueDate?: string },
@@ -179,7 +179,7 @@ export async function addStageCheckpoint(
     const draft = check(validateStageCheckpoint(request, change.now));
     const existing = await listStageCheckpoints(change.trx, change.teamId, locked.engagement.id);
     check(checkUniqueName(existing, draft.name, 'name'));
-    const ref = await nextRef(change.trx, locked.engagement, 'SR');
+    const ref = await nextRef(change.trx, locked.engagement, 'ST');
     await insertStageCheckpoint(change.trx, {
       teamId: change.teamId,
       engagementId: locked.engagement.id,

@@ -17,7 +17,7 @@ export const COMMAND_HELP = {
   },
   scope: {
     name: 'scope',
-    usage: 'scope [slug] [add|stage|submit]',
+    usage: 'scope [slug] [add|stage|submit|--version N]',
     summary:
       'Define scope items with acceptance criteria and due dates, and stage checkpoints; submit them for approval (operators).',
   },
@@ -30,6 +30,23 @@ export const COMMAND_HELP = {
     name: 'reject',
     usage: 'reject [slug] REF <reason>',
     summary: 'Reject an item, saying why (executives).',
+  },
+  change: {
+    name: 'change',
+    usage: 'change [slug]',
+    summary:
+      'Raise a change request (scope, timeline, tooling, process) for the executives to decide (partners, operators).',
+  },
+  deliver: {
+    name: 'deliver',
+    usage: 'deliver [slug] | deliver [slug] review DL-n',
+    summary:
+      'Submit a deliverable for an approved scope item (partners), or review one against its acceptance criteria (operators, executives).',
+  },
+  stage: {
+    name: 'stage',
+    usage: 'stage [slug] ST-n <outcome>',
+    summary: 'Submit the outcome of a stage checkpoint for stage review (partners).',
   },
   fit: {
     name: 'fit',

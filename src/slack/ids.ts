@@ -104,3 +104,31 @@ export const APPROVAL = {
   reasonBlock: 'approval_reason',
   reasonAction: 'reason',
 } as const;
+
+/** Governed delivery: `/amos change`, `/amos deliver` and the deliverable review modal. */
+export const DELIVERY = {
+  inputAction: 'value',
+  changeModal: 'change_request_modal',
+  deliverModal: 'deliverable_modal',
+  reviewModal: 'deliverable_review_modal',
+  change: {
+    type: 'change_type',
+    description: 'change_description',
+    impact: 'change_impact',
+    rationale: 'change_rationale',
+    addTitle: 'change_add_title',
+    addCriteria: 'change_add_criteria',
+    addDue: 'change_add_due',
+    amendRef: 'change_amend_ref',
+    amendTitle: 'change_amend_title',
+    amendCriteria: 'change_amend_criteria',
+    amendDue: 'change_amend_due',
+  },
+  deliver: {
+    item: 'deliverable_item',
+    link: 'deliverable_link',
+    summary: 'deliverable_summary',
+  },
+  criterionBlock: (i: number) => `review_criterion_${i}`,
+  criterionNoteBlock: (i: number) => `review_note_${i}`,
+} as const;

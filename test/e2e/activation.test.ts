@@ -56,7 +56,7 @@ describe('/amos activate', () => {
     expect(json(requirements?.blocks)).toContain('SC-1 · Lifecycle email program');
     expect(json(requirements?.blocks)).toContain('Open rate above 35%');
     expect(json(requirements?.blocks)).toContain('due 2026-12-15');
-    expect(json(requirements?.blocks)).toContain('SR-1 · Mid-point review*: 2026-12-01');
+    expect(json(requirements?.blocks)).toContain('ST-1 · Mid-point review*: 2026-12-01');
     for (const heading of [
       'Partners Do',
       'Partners Do Not',

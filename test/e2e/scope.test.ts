@@ -53,7 +53,7 @@ describe('/amos scope', () => {
     const blocks = json(body.blocks);
     expect(blocks).toContain('*SC-1* Lifecycle email program · due 15 Dec 2026');
     expect(blocks).toContain('• Open rate above 35%');
-    expect(blocks).toContain('*SR-1* Mid-point review · 1 Dec 2026');
+    expect(blocks).toContain('*ST-1* Mid-point review · 1 Dec 2026');
     for (const id of [SCOPE.addItemAction, SCOPE.addStageAction, SCOPE.submitAction])
       expect(blocks).toContain(id);
     expect(body.response_type).toBe('ephemeral');
@@ -141,7 +141,7 @@ describe('/amos scope', () => {
       },
     });
     const records = await recordsOf(h, e.id);
-    expect(records.map((r) => [r.kind, r.subject_ref])).toEqual([['scope.stage_added', 'SR-1']]);
+    expect(records.map((r) => [r.kind, r.subject_ref])).toEqual([['scope.stage_added', 'ST-1']]);
   });
 
   it('refuses to submit while scope items lack acceptance criteria, naming them, and stores nothing', async () => {
@@ -217,7 +217,7 @@ describe('/amos scope', () => {
     const e = await reviewedEngagement(h, { stage: 'execution_approved' });
     const { text } = await commandReply(h, OPERATOR, `scope ${e.slug} add`);
     expect(text).toContain('approved change request');
-    expect(text).toContain('change requests are not in Slack yet');
+    expect(text).toContain('approved change request (`/amos change`)');
     expect(h.fake.callsTo('views.open')).toEqual([]);
   });
 

@@ -14,6 +14,7 @@ import * as diagnostic from '../../src/slack/blocks/diagnostic.js';
 import * as digest from '../../src/slack/blocks/digest.js';
 import * as fit from '../../src/slack/blocks/fit.js';
 import * as gating from '../../src/slack/blocks/gating.js';
+import * as governedDelivery from '../../src/slack/blocks/governed-delivery.js';
 import * as help from '../../src/slack/blocks/help.js';
 import * as home from '../../src/slack/blocks/home.js';
 import * as newEngagement from '../../src/slack/blocks/new-engagement.js';
@@ -48,6 +49,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   reminders,
   fit,
   gating,
+  'governed-delivery': governedDelivery,
   help,
   home,
   'new-engagement': newEngagement,
@@ -177,7 +179,42 @@ const ECHOED = '<!channel> grant';
 const echo = { shows: '`&lt;!channel&gt;` is not something' };
 const logShows = 'Evil @channel @here @everyone &lt;@U123&gt; &lt;#C123&gt; &lt;!subteam^S1&gt;';
 
+const scopeVersion = { version: 2, changeRef: 'CR-1', items };
 const CASES: Record<string, Case | null> = {
+  'governed-delivery.changeRequestModal': {
+    run: () => governedDelivery.changeRequestModal({ slug: 'acme-q3' }, scopeVersion),
+  },
+  'governed-delivery.deliverableModal': {
+    run: () => governedDelivery.deliverableModal({ slug: 'acme-q3' }, scopeVersion, items),
+  },
+  'governed-delivery.reviewModal': {
+    run: () =>
+      governedDelivery.reviewModal(
+        { slug: 'acme-q3', ref: 'DL-1', version: 1 },
+        {
+          ref: 'DL-1',
+          version: 1,
+          scopeRef: 'SC-1',
+          criteria: [HOSTILE],
+          link: 'https://docs.example.com',
+          summary: HOSTILE,
+        },
+      ),
+  },
+  'governed-delivery.scopeAmendedNotice': {
+    run: () =>
+      governedDelivery.scopeAmendedNotice({
+        slug: 'acme-q3',
+        changeRef: 'CR-1',
+        description: HOSTILE,
+        version: 2,
+        added: items,
+        amended: items,
+      }),
+  },
+  'governed-delivery.scopeVersionMessage': {
+    run: () => governedDelivery.scopeVersionMessage('acme-q3', scopeVersion, 2),
+  },
   'activation.packSections': { run: () => activation.packSections([text.esc(HOSTILE)]) },
   'activation.requirementsMessage': {
     run: () =>

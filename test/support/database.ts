@@ -27,13 +27,18 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, migrated database for one test file, so files never see each other's rows. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database for one test file, so files never see each other's rows;
+ * `{ migrate: false }` leaves it empty (for tests of a migration on older data).
+ */
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `amos_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
   const url = withDatabase(inject('adminDatabaseUrl'), name);
   const db = createDb(url, { max: 5 });
-  await migrateToLatest(db);
+  if (options.migrate !== false) await migrateToLatest(db);
   return {
     url,
     db,

@@ -120,7 +120,7 @@ export async function createEngagement(db: Db, o: EngagementOverrides = {}) {
       ref_counters: JSON.stringify({
         DX: o.diagnostic ? 1 : 0,
         SC: scopeItems.length,
-        SR: stages.length,
+        ST: stages.length,
       }),
       created_by: operatorId,
       created_at: now,
@@ -177,7 +177,7 @@ export async function createEngagement(db: Db, o: EngagementOverrides = {}) {
       .values({
         team_id: teamId,
         engagement_id: engagement.id,
-        ref: `SR-${m}`,
+        ref: `ST-${m}`,
         name: stage.name,
         due_date: stage.dueDate === undefined ? '2026-12-01' : stage.dueDate,
         author_id: operatorId,

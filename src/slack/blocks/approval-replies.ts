@@ -102,13 +102,23 @@ export function voteReply(
   }
   if (outcome.status === 'rejected') {
     const requester = view ? `<@${view.requestedBy}>` : 'The requester';
-    return `${outcome.ref} (${label}) is rejected. ${requester} has been told your reason and can revise the requirements and submit them again.`;
+    const next =
+      outcome.subject === 'change_request'
+        ? 'Nothing in the approved scope changes.'
+        : outcome.subject === 'stage_review'
+          ? 'The partner can submit the stage outcome again with the changes you asked for.'
+          : 'They can revise the requirements and submit them again.';
+    return `${outcome.ref} (${label}) is rejected. ${requester} has been told your reason. ${next}`;
   }
   if (outcome.status === 'approved') {
     const stage =
       outcome.stage === 'execution_approved'
         ? ` ${label} is now *${STAGE_LABELS.execution_approved}*. Next: an executive activates the partner (\`/amos activate ${outcome.slug}\`).`
-        : '';
+        : outcome.subject === 'change_request'
+          ? ' The approved scope is amended as a new version (`/amos scope --version N` reads any version).'
+          : outcome.subject === 'stage_review'
+            ? ' The stage checkpoint has passed its review.'
+            : '';
     return `${outcome.ref} is approved (${outcome.approvals} of ${outcome.requiredApprovals}).${stage} The requester has been told.`;
   }
   const left = outcome.requiredApprovals - outcome.approvals;

@@ -10,6 +10,7 @@ import { context, esc, header, type Rendered, section } from './text.js';
 const SUBJECTS: Readonly<Record<string, string>> = {
   execution_requirements: 'execution requirements',
   change_request: 'change request',
+  stage_review: 'stage review',
 };
 
 /** What is being approved, in words ("execution requirements"). */

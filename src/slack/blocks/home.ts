@@ -31,6 +31,21 @@ export function homeView(
     if (content.actor.roles.some((r) => r === 'executive' || r === 'admin')) {
       blocks.push(header('Waiting on you'), ...waitingList(content.waiting).blocks);
     }
+    const reviews = content.reviews ?? [];
+    if (reviews.length > 0) {
+      blocks.push(
+        header('Deliverables waiting for review'),
+        section(
+          reviews
+            .slice(0, 20)
+            .map(
+              (r) =>
+                `• *${r.ref}* for ${r.scopeRef}${r.version > 1 ? ` (version ${r.version})` : ''} · \`${r.slug}\` · \`/amos deliver ${r.slug} review ${r.ref}\``,
+            )
+            .join('\n'),
+        ),
+      );
+    }
     blocks.push(
       { type: 'divider' },
       ...engagementListMessage(content.engagements, content.partnerView).blocks,

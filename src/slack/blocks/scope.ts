@@ -25,7 +25,7 @@ function requestLine(overview: ScopeOverview): string | undefined {
 
 /**
  * The operator's view of the execution requirements: scope items (SC-n) with due dates and
- * criteria, stage checkpoints (SR-n), what the gate still needs, and while editing is allowed
+ * criteria, stage checkpoints (ST-n), what the gate still needs, and while editing is allowed
  * the buttons Add scope item / Add stage checkpoint / Submit for approval.
  */
 export function scopeOverview(overview: ScopeOverview, notice?: string): Rendered {

@@ -32,6 +32,7 @@ export function statusMessage(status: EngagementStatus): Rendered {
     section(facts.join('\n')),
     section(blockers),
     section(`${who}\n*Next:* ${next.next}`),
+    ...deliveryBlocks(status),
   ];
   return {
     text: `${name} is ${stage}. ${next.blockers.length > 0 ? `It still needs ${esc(next.blockers.join('; '))}. ` : ''}Next: ${next.next}`,
@@ -65,4 +66,27 @@ export function engagementListMessage(
       context('`/amos status <slug>` shows what blocks the next gate and who must act.'),
     ],
   };
+}
+
+/** Open change requests, deliverables waiting for review and the next stage review. */
+function deliveryBlocks(status: EngagementStatus): KnownBlock[] {
+  const d = status.delivery;
+  if (!d || !['active', 'paused'].includes(status.engagement.stage)) return [];
+  const slug = status.engagement.slug;
+  const changes = d.openChanges.map(
+    (c) => `• *${c.ref}* (${c.type}) ${esc(c.description)} · \`/amos approve ${slug} ${c.ref}\``,
+  );
+  const deliverables = d.waitingDeliverables.map(
+    (w) =>
+      `• *${w.ref}* for ${w.scopeRef}${w.version > 1 ? ` (version ${w.version})` : ''} · \`/amos deliver ${slug} review ${w.ref}\``,
+  );
+  const stage = d.nextStage
+    ? `*Next stage review:* ${d.nextStage.ref} ${esc(d.nextStage.name)}${d.nextStage.dueDate ? ` · ${d.nextStage.dueDate}` : ''}${d.nextStage.review ? ` · ${d.nextStage.review.ref} ${d.nextStage.review.status}` : ''}`
+    : '*Next stage review:* none planned.';
+  const lines = [
+    `*Open change requests:* ${changes.length === 0 ? 'none.' : `\n${changes.slice(0, 10).join('\n')}`}`,
+    `*Deliverables waiting for review:* ${deliverables.length === 0 ? 'none.' : `\n${deliverables.slice(0, 10).join('\n')}`}`,
+    stage,
+  ];
+  return [section(lines.join('\n'))];
 }

@@ -20,13 +20,27 @@ const ACTIONS: Readonly<Record<string, ScopeAction>> = {
 };
 
 const USAGE =
-  'Use `/amos scope [slug]` to see the execution requirements, `/amos scope [slug] add` to add a scope item, `/amos scope [slug] stage` to add a stage checkpoint, or `/amos scope [slug] submit` to submit them for approval.';
+  'Use `/amos scope [slug]` to see the execution requirements, `/amos scope [slug] add` to add a scope item, `/amos scope [slug] stage` to add a stage checkpoint, `/amos scope [slug] submit` to submit them for approval, or `/amos scope [slug] --version N` to read an approved scope version.';
 
 /** Parses the command text: an optional slug and an optional action, in either order. */
-export function parseScopeArgs(args: string): { slug?: string; action: ScopeAction } {
+export function parseScopeArgs(args: string): {
+  slug?: string;
+  action: ScopeAction;
+  version?: number;
+} {
   let action: ScopeAction | undefined;
   let slug: string | undefined;
-  for (const word of args.split(/\s+/).filter(Boolean)) {
+  let version: number | undefined;
+  const words = args.split(/\s+/).filter(Boolean);
+  const flag = words.findIndex((w) => w.toLowerCase() === '--version');
+  if (flag !== -1) {
+    const n = Number(words[flag + 1]);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new DomainRefusal(refuse('invalid_input', USAGE).refusal);
+    version = n;
+    words.splice(flag, 2);
+  }
+  for (const word of words) {
     const named = ACTIONS[word.toLowerCase()];
     if (named && !action) {
       action = named;
@@ -36,7 +50,11 @@ export function parseScopeArgs(args: string): { slug?: string; action: ScopeActi
     if (slug || !parsed.success) throw new DomainRefusal(refuse('invalid_input', USAGE).refusal);
     slug = parsed.data;
   }
-  return { action: action ?? 'view', ...(slug ? { slug } : {}) };
+  return {
+    action: action ?? 'view',
+    ...(slug ? { slug } : {}),
+    ...(version ? { version } : {}),
+  };
 }
 
 const stateValues = z.record(z.string(), z.record(z.string(), z.unknown()));

@@ -8,6 +8,8 @@ import { replyForError } from '../../refusals.js';
 import { requestDeps } from '../../request-identity.js';
 import { activate } from './activate.js';
 import { approve } from './approve.js';
+import { change } from './change.js';
+import { deliver } from './deliver.js';
 import { diagnostic } from './diagnostic.js';
 import { exportLog } from './export.js';
 import { fit } from './fit.js';
@@ -20,6 +22,7 @@ import { reject } from './reject.js';
 import { review } from './review.js';
 import { role } from './role.js';
 import { scope } from './scope.js';
+import { stage } from './stage.js';
 import { status } from './status.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
@@ -32,6 +35,9 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   scope,
   approve,
   reject,
+  change,
+  deliver,
+  stage,
   fit,
   activate,
   status,

@@ -1,4 +1,6 @@
+import { viewScopeVersion } from '../../../services/change-request-service.js';
 import { checkScopeEditableFor, viewScope } from '../../../services/scope-service.js';
+import { scopeVersionMessage } from '../../blocks/governed-delivery.js';
 import { scopeItemModal, scopeOverview, stageModal } from '../../blocks/scope.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseScopeArgs } from '../../inputs/scope.js';
@@ -15,6 +17,15 @@ export const scope: Subcommand = {
     const parsed = parseScopeArgs(args);
     const target = { teamId, userId, slug: parsed.slug, channelId: command.channel_id };
     const services = deps.services.deps;
+    if (parsed.version !== undefined) {
+      await ack();
+      const shown = await viewScopeVersion(services, { ...target, version: parsed.version });
+      await respond({
+        response_type: 'ephemeral',
+        ...scopeVersionMessage(shown.engagement.slug, shown.scope, shown.latest),
+      });
+      return;
+    }
     if (parsed.action === 'add' || parsed.action === 'stage') {
       await ack();
       const engagement = await checkScopeEditableFor(services, target);

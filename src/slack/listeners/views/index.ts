@@ -3,6 +3,7 @@ import type { SlackDeps } from '../../context.js';
 import { registerApprovalRejectView } from './approval-reject.js';
 import { registerEngagementViews } from './engagement.js';
 import { registerFitView } from './fit.js';
+import { registerGovernedDeliveryViews } from './governed-delivery.js';
 import { registerScopeViews } from './scope.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
@@ -11,4 +12,5 @@ export function registerViews(app: App, deps: SlackDeps): void {
   registerApprovalRejectView(app, deps);
   registerFitView(app, deps);
   registerEngagementViews(app, deps);
+  registerGovernedDeliveryViews(app, deps);
 }
