@@ -5,6 +5,7 @@ import { notifyRoleChange } from './notify-role-change.js';
 import { publishHome } from './publish-home.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { setUpPartnerChannel } from './set-up-partner-channel.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
 
 /** Every follow-up job, registered once: each is a queue, and workers run each. */
@@ -16,6 +17,7 @@ export const JOBS: readonly JobDefinition[] = [
   notifyRoleChange,
   reportSlackFailure,
   enforceChannelGate,
+  setUpPartnerChannel,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

@@ -73,3 +73,23 @@ export async function roleChanged(
     { key: `${notice.action}:${notice.recordSeq}` },
   );
 }
+
+/**
+ * Partner Activation committed (or its set-up retried): the partner channel set up in Slack,
+ * only the `steps` given. Key: the engagement and the record that asked for it.
+ */
+export async function partnerChannelSetUp(
+  change: Change,
+  setUp: { engagementId: string; steps: readonly string[]; recordSeq: number },
+): Promise<void> {
+  await change.enqueue(
+    JOB.setUpPartnerChannel,
+    {
+      teamId: change.teamId,
+      engagementId: setUp.engagementId,
+      actorId: change.actor.userId,
+      steps: [...setUp.steps],
+    },
+    { key: `${setUp.engagementId}:${setUp.recordSeq}` },
+  );
+}
