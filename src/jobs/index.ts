@@ -5,6 +5,7 @@ import { notifyRoleChange } from './notify-role-change.js';
 import { publishHome } from './publish-home.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { sendNotice } from './send-notice.js';
 import { setUpPartnerChannel } from './set-up-partner-channel.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
 
@@ -18,6 +19,7 @@ export const JOBS: readonly JobDefinition[] = [
   reportSlackFailure,
   enforceChannelGate,
   setUpPartnerChannel,
+  sendNotice,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

@@ -16,6 +16,11 @@ export interface ServiceDeps {
   readonly jobs?: JobSender;
   /** The Slack request being answered, when there is one: a replay of it changes nothing. */
   readonly request?: RequestIdentity;
+  /**
+   * Runs inside the change's transaction after its work, with the work's result: how the Slack
+   * side enqueues the notices of a change (rendered from what it committed) in that change.
+   */
+  readonly followUp?: (change: Change, result: unknown) => Promise<void>;
 }
 
 /** How a follow-up job is identified and when it may run. */
@@ -138,7 +143,9 @@ export async function runChange<T>(
         enqueued.add(name);
       },
     };
-    return work(change);
+    const result = await work(change);
+    await deps.followUp?.(change, result);
+    return result;
   });
   if (request) request.claimed = true;
   if (enqueued.size > 0) deps.jobs?.committed(enqueued);

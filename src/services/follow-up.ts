@@ -13,6 +13,7 @@ export const JOB = {
   reportSlackFailure: 'report-slack-failure',
   setUpPartnerChannel: 'set-up-partner-channel',
   enforceChannelGate: 'enforce-channel-gate',
+  sendNotice: 'send-notice',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
