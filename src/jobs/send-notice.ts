@@ -7,12 +7,15 @@ export const SEND_NOTICE = JOB.sendNotice;
 
 /** A failure worth reporting: recorded as `slack.error` in the engagement, people told. */
 const undelivered = z.object({
-  engagementId: z.string(),
-  slug: z.string(),
+  /** Null: the workspace chain (a notice about no engagement, such as a fit verdict). */
+  engagementId: z.string().nullable(),
+  slug: z.string().optional(),
   actorId: z.string(),
   attempted: z.string(),
   manualFix: z.string(),
   reportTo: z.array(z.string()),
+  /** Ids kept in the record; never message bodies. */
+  details: z.record(z.string(), z.string()).optional(),
 });
 
 /**
@@ -43,7 +46,7 @@ export const sendNotice = defineJob({
     return {
       key: failed.key,
       engagementId: u.engagementId,
-      slug: u.slug,
+      ...(u.slug ? { slug: u.slug } : {}),
       actorId: u.actorId,
       method: failed.method,
       error: failed.error,
@@ -51,6 +54,7 @@ export const sendNotice = defineJob({
       manualFix: u.manualFix,
       reportTo: u.reportTo.filter((id) => id && id !== p.userId),
       userId: p.userId,
+      ...(u.details ? { details: u.details } : {}),
     };
   },
 });

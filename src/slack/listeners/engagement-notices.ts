@@ -15,7 +15,10 @@ export interface UndeliveredDm {
   readonly teamId: string;
   /** Whose action led to the DM; each `slack.error` names them as actor. */
   readonly actorId: string;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  /** Null: the failure goes to the workspace chain. */
+  readonly engagement: { readonly id: string; readonly slug: string } | null;
+  /** Ids kept in the record (only for notices enqueued as jobs). */
+  readonly details?: Record<string, string>;
   /** Follows "tell <@U1>": "that DX-1 awaits their review". */
   readonly about: string;
   /** What to do by hand for a recipient who did not get it. */
@@ -53,7 +56,7 @@ export async function directMessage(
       userId,
     });
   }
-  if (!undelivered || failed.length === 0) return;
+  if (!undelivered?.engagement || failed.length === 0) return;
   const missed = new Set(failed.map((step) => step.userId));
   await reportSlackFailures(client, deps, {
     teamId: undelivered.teamId,
@@ -91,8 +94,9 @@ export async function enqueueNotices(change: Change, notices: readonly Notice[])
           ...(u
             ? {
                 undelivered: {
-                  engagementId: u.engagement.id,
-                  slug: u.engagement.slug,
+                  engagementId: u.engagement?.id ?? null,
+                  ...(u.engagement ? { slug: u.engagement.slug } : {}),
+                  ...(u.details ? { details: u.details } : {}),
                   actorId: u.actorId,
                   attempted: `tell <@${userId}> ${u.about}`,
                   manualFix: u.manualFix(userId),
