@@ -7,7 +7,9 @@ import { publishHome } from './publish-home.js';
 import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { sendNotice } from './send-notice.js';
 import { sendReminder } from './send-reminder.js';
+import { setUpPartnerChannel } from './set-up-partner-channel.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
 
 /** Every follow-up job, registered once: each is a queue, and workers run each. */
@@ -22,6 +24,8 @@ export const JOBS: readonly JobDefinition[] = [
   sendReminder,
   reconcileGates,
   notifyScopeAmended,
+  setUpPartnerChannel,
+  sendNotice,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

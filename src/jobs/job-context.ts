@@ -73,6 +73,8 @@ async function recordFailureOnce(
         teamId,
         slug: report.slug ?? null,
         recipients,
+        ...(report.notDone && report.notDone.length > 0 ? { notDone: [...report.notDone] } : {}),
+        ...(report.retryValue ? { retryValue: report.retryValue } : {}),
         steps: [
           {
             method: report.method,

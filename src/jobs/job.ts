@@ -35,6 +35,10 @@ export interface FailureReport {
   readonly channelId?: string;
   /** Ids to keep in the record; never message bodies. */
   readonly details?: Record<string, unknown>;
+  /** Steps not attempted because of this failure, listed in the DM. */
+  readonly notDone?: readonly string[];
+  /** The value of a "Retry the set-up" button in the DM, when the step can be retried. */
+  readonly retryValue?: string;
 }
 
 export interface JobContext {

@@ -27,10 +27,12 @@ export const reportSlackFailure = defineJob({
     recipients: z.array(z.string()),
     steps: z.array(step).min(1),
     retryValue: z.string().optional(),
+    notDone: z.array(z.string()).optional(),
   }),
   async handle(ctx, p) {
     const notice = slackErrorNotice(p.slug ?? 'workspace', p.steps, {
       ...(p.retryValue ? { retryValue: p.retryValue } : {}),
+      ...(p.notDone ? { notDone: p.notDone } : {}),
     });
     for (const userId of p.recipients) {
       await deliverMessage(ctx, {

@@ -74,6 +74,8 @@ export interface Failure {
   retryAfter?: number;
   /** How many consecutive calls fail; defaults to 1. */
   times?: number;
+  /** Only calls whose `channel` argument is this (a channel or user id) fail (failNext only). */
+  channel?: string;
 }
 
 export interface Violation {
@@ -376,7 +378,7 @@ export class FakeSlack {
   }
 
   private answer(method: string, args: Args, token?: string, team?: FakeTeam): Answer {
-    const failure = this.takeFailure(method);
+    const failure = this.takeFailure(method, args);
     if (failure) return failureAnswer(failure);
     const handler = Object.hasOwn(HANDLERS, method) ? HANDLERS[method] : undefined;
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
@@ -408,7 +410,7 @@ export class FakeSlack {
     return entry.ms;
   }
 
-  private takeFailure(method: string): Failure | undefined {
+  private takeFailure(method: string, args: Args): Failure | undefined {
     let periodic: Failure | undefined;
     for (const rule of this.periodic) {
       if (rule.method !== method) continue;
@@ -417,10 +419,14 @@ export class FakeSlack {
     }
     if (periodic) return periodic;
     const queue = this.failures.get(method);
-    const head = queue?.[0];
+    const index =
+      queue?.findIndex(
+        (q) => q.failure.channel === undefined || q.failure.channel === args.channel,
+      ) ?? -1;
+    const head = index >= 0 ? queue?.[index] : undefined;
     if (!queue || !head) return undefined;
     head.remaining -= 1;
-    if (head.remaining <= 0) queue.shift();
+    if (head.remaining <= 0) queue.splice(index, 1);
     return head.failure;
   }
 

@@ -1,3 +1,4 @@
+import { findEngagementById, loadEngagementFacts } from '../db/engagement-repository.js';
 import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import {
@@ -15,6 +16,7 @@ import {
   lockWithFacts,
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
+import { partnerChannelSetUp } from './follow-up.js';
 import { scheduleEngagementDueDates } from './scheduler-service.js';
 
 export interface ActivationRequest {
@@ -70,6 +72,11 @@ export async function activateEngagement(
         change.now,
       );
     }
+    await partnerChannelSetUp(change, {
+      engagementId: locked.engagement.id,
+      steps: ['invites', 'requirements', 'charter', 'ack'],
+      recordSeq: record.seq,
+    });
     return activationOf(change, locked, record);
   });
 }
@@ -105,8 +112,34 @@ export async function retryActivationSetup(
       details: { steps: request.steps, partnerChannelId: locked.engagement.partner_channel_id },
       capability: 'activate',
     });
+    await partnerChannelSetUp(change, {
+      engagementId: locked.engagement.id,
+      steps: request.steps,
+      recordSeq: record.seq,
+    });
     return activationOf(change, locked, record);
   });
+}
+
+/**
+ * What the partner channel set-up needs now, read outside any change (the set-up job renders
+ * the latest committed state); undefined when the engagement is gone or no longer set up.
+ */
+export async function loadActivationSetUp(
+  deps: ServiceDeps,
+  teamId: string,
+  engagementId: string,
+  actorId: string,
+): Promise<Omit<Activation, 'record'> | undefined> {
+  const engagement = await findEngagementById(deps.db, teamId, engagementId);
+  if (!engagement) return undefined;
+  const facts = await loadEngagementFacts(deps.db, engagement);
+  if (!facts.partnerOrg || !engagement.partner_channel_id) return undefined;
+  return activationFacts(
+    { engagement, facts },
+    await listPartnerMemberIds(deps.db, teamId, facts.partnerOrg.id),
+    actorId,
+  );
 }
 
 async function activationOf(
@@ -114,6 +147,19 @@ async function activationOf(
   locked: LockedEngagement,
   record: ChainedRecord,
 ): Promise<Activation> {
+  const { facts } = locked;
+  if (!facts.partnerOrg) {
+    throw new Error('an active engagement without a partner organisation or channel');
+  }
+  const memberIds = await listPartnerMemberIds(change.trx, change.teamId, facts.partnerOrg.id);
+  return { ...activationFacts(locked, memberIds, change.actor.userId), record };
+}
+
+function activationFacts(
+  locked: LockedEngagement,
+  memberIds: readonly string[],
+  activatedBy: string,
+): Omit<Activation, 'record'> {
   const { engagement, facts } = locked;
   // The activation gate guarantees both; the check narrows the types.
   if (!facts.partnerOrg || !engagement.partner_channel_id) {
@@ -130,11 +176,10 @@ async function activationOf(
       partnerChannelId: engagement.partner_channel_id,
     },
     partnerOrg: { id: facts.partnerOrg.id, name: facts.partnerOrg.name },
-    memberIds: await listPartnerMemberIds(change.trx, change.teamId, facts.partnerOrg.id),
+    memberIds,
     ...(requirementsRef ? { requirementsRef } : {}),
     scopeItems: facts.scopeItems,
     stages: facts.stages,
-    activatedBy: change.actor.userId,
-    record,
+    activatedBy,
   };
 }

@@ -19,6 +19,11 @@ export interface ServiceDeps {
   readonly request?: RequestIdentity;
   /** Reminder durations (AMOS_REMINDER_*): without them (service tests) none is scheduled. */
   readonly reminders?: ReminderSettings;
+  /**
+   * Runs inside the change's transaction after its work, with the work's result: how the Slack
+   * side enqueues the notices of a change (rendered from what it committed) in that change.
+   */
+  readonly followUp?: (change: Change, result: unknown) => Promise<void>;
 }
 
 /** How a follow-up job is identified and when it may run. */
@@ -143,7 +148,9 @@ export async function runChange<T>(
         enqueued.add(name);
       },
     };
-    return work(change);
+    const result = await work(change);
+    await deps.followUp?.(change, result);
+    return result;
   });
   if (request) request.claimed = true;
   if (enqueued.size > 0) deps.jobs?.committed(enqueued);

@@ -14,6 +14,7 @@ export const JOB = {
   setUpPartnerChannel: 'set-up-partner-channel',
   enforceChannelGate: 'enforce-channel-gate',
   notifyScopeAmended: 'notify-scope-amended',
+  sendNotice: 'send-notice',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -81,5 +82,25 @@ export async function scopeAmended(change: Change, changeRequestId: string): Pro
     JOB.notifyScopeAmended,
     { teamId: change.teamId, changeRequestId },
     { key: changeRequestId },
+  );
+}
+
+/**
+ * Partner Activation committed (or its set-up retried): the partner channel set up in Slack,
+ * only the `steps` given. Key: the engagement and the record that asked for it.
+ */
+export async function partnerChannelSetUp(
+  change: Change,
+  setUp: { engagementId: string; steps: readonly string[]; recordSeq: number },
+): Promise<void> {
+  await change.enqueue(
+    JOB.setUpPartnerChannel,
+    {
+      teamId: change.teamId,
+      engagementId: setUp.engagementId,
+      actorId: change.actor.userId,
+      steps: [...setUp.steps],
+    },
+    { key: `${setUp.engagementId}:${setUp.recordSeq}` },
   );
 }

@@ -27,7 +27,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Notices are jobs: the previous test's land before this one counts calls.
+  await h.app.idle();
   h.fake.reset();
 });
 
@@ -415,6 +417,7 @@ describe('Output Review is bound to the version the executive saw', () => {
     await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'U0EXEC');
     expect((await diagnostics(eps.id)).map((d) => d.version)).toEqual([1, 2]);
     const before = await snapshot(eps.id);
+    await h.app.idle(); // the revision's notices are jobs: let them land first
     h.fake.reset();
 
     const conflict =

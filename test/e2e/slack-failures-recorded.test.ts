@@ -52,7 +52,7 @@ describe('a DM about an engagement that Slack refuses', () => {
       stage: 'draft',
       sponsorIds: ['U0SPONA', 'U0SPONB'],
     });
-    h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    h.fake.failNext('chat.postMessage', { error: 'channel_not_found', channel: 'U0SPONA' });
     const res = await h.driver.viewSubmission('U0OPER', {
       callbackId: DIAGNOSTIC_FORM.callbackId,
       privateMetadata: JSON.stringify({ engagementId: engagement.id }),
@@ -88,7 +88,7 @@ describe('a DM about an engagement that Slack refuses', () => {
       diagnostic: true,
       sponsorIds: ['U0EXEC'],
     });
-    h.fake.failNext('chat.postMessage', { error: 'user_not_found' });
+    h.fake.failNext('chat.postMessage', { error: 'user_not_found', channel: 'U0OPER' });
     const res = await h.driver.command(
       'U0EXEC',
       `review ${engagement.slug} send-back Scores need Q2 evidence`,

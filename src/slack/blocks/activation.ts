@@ -180,10 +180,10 @@ export function activationReply(summary: ActivationSummary): string {
   const name = engagementLabel(summary.slug);
   const members =
     summary.memberIds.length > 0
-      ? `${esc(summary.partnerName)}'s members (${joinAnd(summary.memberIds.map((id) => `<@${id}>`))}) were invited to <#${summary.channelId}>`
-      : `${esc(summary.partnerName)} has no members yet, so nobody was invited to <#${summary.channelId}> (add them with \`/amos partner\`)`;
+      ? `${esc(summary.partnerName)}'s members (${joinAnd(summary.memberIds.map((id) => `<@${id}>`))}) are being invited to <#${summary.channelId}>`
+      : `${esc(summary.partnerName)} has no members yet, so nobody is invited to <#${summary.channelId}> (add them with \`/amos partner\`)`;
   const lines = [
-    `:white_check_mark: *${name} is active.* ${members}; the approved requirements and the charter were posted and pinned there, and each partner member was asked to acknowledge the charter.`,
+    `:white_check_mark: *${name} is active.* ${members}; the approved requirements and the charter are posted and pinned there, and each partner member is asked to acknowledge the charter. If Slack refuses a step, you and the operator get a DM saying what to do.`,
   ];
   if (summary.problems.length > 0) {
     lines[0] = `:white_check_mark: *${name} is active*, but Slack refused ${summary.problems.length === 1 ? 'one step' : `${summary.problems.length} steps`} of the set-up:`;

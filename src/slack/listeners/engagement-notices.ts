@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { engagementLabel } from '../../domain/engagement.js';
+import type { Change, ServiceDeps } from '../../services/change.js';
 import type { DiagnosticSubmission, ReviewDecision } from '../../services/diagnostic-service.js';
+import { JOB } from '../../services/follow-up.js';
 import { diagnosticAwaitsReview, reviewDecisionMessage } from '../blocks/diagnostic.js';
 import type { FailedStep } from '../blocks/slack-error.js';
 import type { Rendered } from '../blocks/text.js';
@@ -12,7 +15,10 @@ export interface UndeliveredDm {
   readonly teamId: string;
   /** Whose action led to the DM; each `slack.error` names them as actor. */
   readonly actorId: string;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  /** Null: the failure goes to the workspace chain. */
+  readonly engagement: { readonly id: string; readonly slug: string } | null;
+  /** Ids kept in the record (only for notices enqueued as jobs). */
+  readonly details?: Record<string, string>;
   /** Follows "tell <@U1>": "that DX-1 awaits their review". */
   readonly about: string;
   /** What to do by hand for a recipient who did not get it. */
@@ -22,7 +28,8 @@ export interface UndeliveredDm {
 }
 
 /**
- * DMs each person once (the bot user and duplicates skipped). Never throws: the change it
+ * Still sent from the listener (the `/amos new` and channel-link summaries, which depend on the
+ * channel set-up done there): DMs each person once (the bot user and duplicates skipped). Never throws: the change it
  * reports on is already committed. Given `undelivered`, each failed DM is recorded as a
  * `slack.error` in the engagement's decision record and reported to `reportTo`; without it
  * (a receipt to the person who just acted) a failure is logged.
@@ -49,7 +56,7 @@ export async function directMessage(
       userId,
     });
   }
-  if (!undelivered || failed.length === 0) return;
+  if (!undelivered?.engagement || failed.length === 0) return;
   const missed = new Set(failed.map((step) => step.userId));
   await reportSlackFailures(client, deps, {
     teamId: undelivered.teamId,
@@ -60,71 +67,125 @@ export async function directMessage(
   });
 }
 
+/** A DM to send once the change commits, and what to do when it cannot be delivered. */
+export interface Notice {
+  readonly userIds: readonly string[];
+  readonly message: Rendered;
+  /** Given: a refused DM is recorded as `slack.error` and reported; without it, only logged. */
+  readonly undelivered?: UndeliveredDm;
+}
+
+/**
+ * Enqueues each notice's DMs (one `send-notice` job per person, duplicates skipped) in the
+ * change's own transaction, keyed by this change: committed with it, delivered once.
+ */
+export async function enqueueNotices(change: Change, notices: readonly Notice[]): Promise<void> {
+  const changeKey = randomUUID();
+  for (const [i, notice] of notices.entries()) {
+    const u = notice.undelivered;
+    for (const userId of new Set(notice.userIds)) {
+      if (!userId) continue;
+      await change.enqueue(
+        JOB.sendNotice,
+        {
+          teamId: change.teamId,
+          userId,
+          message: { text: notice.message.text, blocks: notice.message.blocks },
+          ...(u
+            ? {
+                undelivered: {
+                  engagementId: u.engagement?.id ?? null,
+                  ...(u.engagement ? { slug: u.engagement.slug } : {}),
+                  ...(u.details ? { details: u.details } : {}),
+                  actorId: u.actorId,
+                  attempted: `tell <@${userId}> ${u.about}`,
+                  manualFix: u.manualFix(userId),
+                  reportTo: [...u.reportTo],
+                },
+              }
+            : {}),
+        },
+        { key: `${changeKey}:${i}:${userId}` },
+      );
+    }
+  }
+}
+
+/**
+ * The service deps of one change whose result decides its notices: `notices(result)` are
+ * enqueued in that change's transaction.
+ */
+export function withNotices<T>(
+  deps: ServiceDeps,
+  notices: (result: T) => readonly Notice[],
+): ServiceDeps {
+  return {
+    ...deps,
+    followUp: (change, result) => enqueueNotices(change, notices(result as T)),
+  };
+}
+
 /**
  * After a Diagnostic is submitted or revised: each sponsor but the author learns it waits on
  * their Output Review. A sponsor who cannot be reached is recorded and reported to the operator
  * and the author.
  */
-export async function announceDiagnosticAwaitsReview(
-  client: WebClient,
-  deps: SlackDeps,
-  request: { teamId: string; authorId: string; result: DiagnosticSubmission },
-): Promise<void> {
+export function diagnosticAwaitsReviewNotice(request: {
+  teamId: string;
+  authorId: string;
+  result: DiagnosticSubmission;
+}): Notice[] {
   const { teamId, authorId, result } = request;
   const { engagement } = result;
-  if (result.status === 'unchanged') return;
+  if (result.status === 'unchanged') return [];
   const { slug } = engagement;
-  await directMessage(
-    client,
-    deps,
-    engagement.sponsor_ids.filter((id) => id !== authorId),
-    diagnosticAwaitsReview(engagement, { ...result, status: result.status }, authorId),
-    'diagnostic awaits review',
+  return [
     {
-      teamId,
-      actorId: authorId,
-      engagement: { id: engagement.id, slug },
-      about: `that ${result.ref} v${result.version} awaits their Output Review`,
-      manualFix: (userId) =>
-        `Tell <@${userId}> that ${result.ref} of ${engagementLabel(slug)} waits on their review: \`/amos review ${slug}\`.`,
-      reportTo: [engagement.operator_id, authorId],
+      userIds: engagement.sponsor_ids.filter((id) => id !== authorId),
+      message: diagnosticAwaitsReview(engagement, { ...result, status: result.status }, authorId),
+      undelivered: {
+        teamId,
+        actorId: authorId,
+        engagement: { id: engagement.id, slug },
+        about: `that ${result.ref} v${result.version} awaits their Output Review`,
+        manualFix: (userId) =>
+          `Tell <@${userId}> that ${result.ref} of ${engagementLabel(slug)} waits on their review: \`/amos review ${slug}\`.`,
+        reportTo: [engagement.operator_id, authorId],
+      },
     },
-  );
+  ];
 }
 
 /**
  * After an Output Review decision: the operator (and the Diagnostic's author) are told by DM.
  * Someone who cannot be reached is recorded and reported to the reviewer.
  */
-export async function announceReviewDecision(
-  client: WebClient,
-  deps: SlackDeps,
+export function reviewDecisionNotice(
   decision: ReviewDecision,
   reviewerId: string,
   text: string | undefined,
-): Promise<void> {
+): Notice[] {
   const { engagement } = decision;
   const recipients = [engagement.operator_id, decision.diagnostic?.authorId ?? ''].filter(
     (id) => id && id !== reviewerId,
   );
   const outcome = decision.decision === 'confirmed' ? 'was confirmed' : 'was sent back';
   const what = decision.diagnostic?.ref ?? 'the Diagnostic';
-  await directMessage(
-    client,
-    deps,
-    recipients,
-    reviewDecisionMessage(decision, reviewerId, text),
-    'review decision DM',
+  return [
     {
-      teamId: engagement.team_id,
-      actorId: reviewerId,
-      engagement: { id: engagement.id, slug: engagement.slug },
-      about: `that ${what} ${outcome} at Output Review`,
-      manualFix: (userId) =>
-        `Tell <@${userId}> that ${what} of ${engagementLabel(engagement.slug)} ${outcome}${
-          decision.decision === 'sent_back' ? ', and why' : ''
-        }; \`/amos status ${engagement.slug}\` shows where it stands.`,
-      reportTo: [reviewerId],
+      userIds: recipients,
+      message: reviewDecisionMessage(decision, reviewerId, text),
+      undelivered: {
+        teamId: engagement.team_id,
+        actorId: reviewerId,
+        engagement: { id: engagement.id, slug: engagement.slug },
+        about: `that ${what} ${outcome} at Output Review`,
+        manualFix: (userId) =>
+          `Tell <@${userId}> that ${what} of ${engagementLabel(engagement.slug)} ${outcome}${
+            decision.decision === 'sent_back' ? ', and why' : ''
+          }; \`/amos status ${engagement.slug}\` shows where it stands.`,
+        reportTo: [reviewerId],
+      },
     },
-  );
+  ];
 }

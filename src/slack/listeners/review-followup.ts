@@ -1,19 +1,24 @@
-import type { WebClient } from '@slack/web-api';
+import type { ServiceDeps } from '../../services/change.js';
 import type { ReviewDecision } from '../../services/diagnostic-service.js';
-import type { SlackDeps } from '../context.js';
-import { announceReviewDecision } from './engagement-notices.js';
+import { reviewDecisionMessage } from '../blocks/diagnostic.js';
+import { reviewDecisionNotice, withNotices } from './engagement-notices.js';
 
 /**
- * What Slack hears after an Output Review decision committed: the operator (and the
- * Diagnostic's author) told by DM. The copies of approval requests a send-back withdrew, and
- * App Home, are refreshed by jobs committed with the decision. Never throws.
+ * The service deps of an Output Review decision: the operator (and the Diagnostic's author)
+ * told by DM, and with `receipt` the reviewer too, as jobs committed with the decision. The
+ * copies of approval requests a send-back withdrew, and App Home, are refreshed by jobs the
+ * service enqueues itself.
  */
-export async function afterReviewDecision(
-  client: WebClient,
-  deps: SlackDeps,
-  decision: ReviewDecision,
+export function reviewDecisionDeps(
+  deps: ServiceDeps,
   reviewerId: string,
   text: string | undefined,
-): Promise<void> {
-  await announceReviewDecision(client, deps, decision, reviewerId, text);
+  options: { receipt?: boolean } = {},
+): ServiceDeps {
+  return withNotices<ReviewDecision>(deps, (decision) => [
+    ...(options.receipt
+      ? [{ userIds: [reviewerId], message: reviewDecisionMessage(decision, reviewerId, text) }]
+      : []),
+    ...reviewDecisionNotice(decision, reviewerId, text),
+  ]);
 }

@@ -1,6 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { retryActivationSetup } from '../../../services/activation-service.js';
-import { announceActivation } from '../../activation-notifier.js';
 import type { SlackDeps } from '../../context.js';
 import { ACTIVATION } from '../../ids.js';
 import { parseRetryValue } from '../../inputs/activation.js';
@@ -9,12 +8,13 @@ import { perRequest } from '../../request-identity.js';
 
 /**
  * "Retry the set-up" in an activation failure DM: redoes the Slack steps that did not work
- * (executives or the engagement's operator, while it is active); a new failure is reported again.
+ * (executives or the engagement's operator, while it is active), as a job committed with the
+ * retry's record; a new failure is reported again by that job.
  */
 export function registerActivationRetry(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTIVATION.retrySetupAction,
-    perRequest(deps, async ({ ack, body, action, respond, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? '';
       const ephemeral = (text: string) =>
         respond({ response_type: 'ephemeral', replace_original: false, text });
@@ -35,11 +35,8 @@ export function registerActivationRetry(app: App, deps: SlackDeps): void {
         // The retry is recorded: only now is Slack told the click was received.
         acked = true;
         await ack();
-        const { failed } = await announceActivation(client, deps, teamId, activation, retry.steps);
         await ephemeral(
-          failed.length === 0
-            ? `Done: the partner channel set-up of ${activation.engagement.slug.toUpperCase()} is complete now.`
-            : `Slack still refused ${failed.length === 1 ? 'one step' : `${failed.length} steps`}; a new message says what to do.`,
+          `The partner channel set-up of ${activation.engagement.slug.toUpperCase()} is being redone; if Slack still refuses a step, a new message says what to do.`,
         );
       } catch (error) {
         if (!acked) await ack();

@@ -6,7 +6,7 @@ import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { afterReviewDecision } from '../review-followup.js';
+import { reviewDecisionDeps } from '../review-followup.js';
 
 const OUT_OF_DATE =
   'This button is out of date. Type `/amos review <slug>` to see the Diagnostic again.';
@@ -20,7 +20,7 @@ const OUT_OF_DATE =
 export function registerReviewActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(
     DIAGNOSTIC_FORM.confirmAction,
-    perRequest(deps, async ({ ack, body, action, client, context, respond }, deps) => {
+    perRequest(deps, async ({ ack, body, action, context, respond }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? '';
       const userId = body.user.id;
       const target = parseReviewTarget(action.value);
@@ -31,13 +31,16 @@ export function registerReviewActions(app: App, deps: SlackDeps): void {
       }
       let decision: ReviewDecision;
       try {
-        decision = await reviewDiagnostic(deps.services.deps, {
-          teamId,
-          userId,
-          target: { engagementId: target.engagementId },
-          decision: 'confirm',
-          expectedVersion: target.version,
-        });
+        decision = await reviewDiagnostic(
+          reviewDecisionDeps(deps.services.deps, userId, undefined),
+          {
+            teamId,
+            userId,
+            target: { engagementId: target.engagementId },
+            decision: 'confirm',
+            expectedVersion: target.version,
+          },
+        );
       } catch (error) {
         await ack();
         const text = replyForError(deps.logger, error, 'review confirm');
@@ -47,7 +50,6 @@ export function registerReviewActions(app: App, deps: SlackDeps): void {
       // The decision is committed: only now is Slack told the click was received.
       await ack();
       await respond({ replace_original: true, ...reviewDecisionMessage(decision, userId) });
-      await afterReviewDecision(client, deps, decision, userId, undefined);
     }),
   );
   app.action<BlockButtonAction>(

@@ -7,7 +7,7 @@ import { diagnosticReviewMessage, reviewDecisionMessage } from '../../blocks/dia
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseReviewArgs } from '../../inputs/engagement-args.js';
 import { replyForError } from '../../refusals.js';
-import { afterReviewDecision } from '../review-followup.js';
+import { reviewDecisionDeps } from '../review-followup.js';
 import type { Subcommand } from './subcommand.js';
 
 /**
@@ -18,7 +18,7 @@ import type { Subcommand } from './subcommand.js';
  */
 export const review: Subcommand = {
   ...COMMAND_HELP.review,
-  async run({ ack, args, client, command, deps, respond, teamId, userId }) {
+  async run({ ack, args, command, deps, respond, teamId, userId }) {
     const parsed = parseReviewArgs(args);
     const where = {
       ...(parsed.slug ? { slug: parsed.slug } : {}),
@@ -35,7 +35,7 @@ export const review: Subcommand = {
     const text = parsed.decision === 'confirm' ? parsed.note : parsed.reason;
     let decision: ReviewDecision;
     try {
-      decision = await reviewDiagnostic(deps.services.deps, {
+      decision = await reviewDiagnostic(reviewDecisionDeps(deps.services.deps, userId, text), {
         teamId,
         userId,
         target: where,
@@ -50,6 +50,5 @@ export const review: Subcommand = {
     // The decision is committed: only now is Slack told the command was received.
     await ack();
     await respond({ response_type: 'ephemeral', ...reviewDecisionMessage(decision, userId, text) });
-    await afterReviewDecision(client, deps, decision, userId, text);
   },
 };

@@ -10,7 +10,7 @@ import { DIAGNOSTIC_FIELD_BLOCKS, parseDiagnostic } from '../../inputs/diagnosti
 import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { announceDiagnosticAwaitsReview, directMessage } from '../engagement-notices.js';
+import { diagnosticAwaitsReviewNotice, withNotices } from '../engagement-notices.js';
 
 const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
 
@@ -22,7 +22,7 @@ const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
 export function registerDiagnosticView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     DIAGNOSTIC_FORM.callbackId,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const engagementId = parseEngagementMetadata(view.private_metadata);
@@ -40,9 +40,13 @@ export function registerDiagnosticView(app: App, deps: SlackDeps): void {
         await ack({ response_action: 'errors', errors: parsed.errors });
         return;
       }
-      let result: DiagnosticSubmission;
       try {
-        result = await submitDiagnostic(deps.services.deps, {
+        // The sponsors' notices and the submitter's receipt are jobs committed with it.
+        const notices = withNotices<DiagnosticSubmission>(deps.services.deps, (result) => [
+          ...diagnosticAwaitsReviewNotice({ teamId, authorId: userId, result }),
+          { userIds: [userId], message: diagnosticReceipt(result.engagement.slug, result) },
+        ]);
+        await submitDiagnostic(notices, {
           teamId,
           userId,
           engagementId,
@@ -58,9 +62,6 @@ export function registerDiagnosticView(app: App, deps: SlackDeps): void {
         return;
       }
       await ack();
-      await announceDiagnosticAwaitsReview(client, deps, { teamId, authorId: userId, result });
-      const receipt = diagnosticReceipt(result.engagement.slug, result);
-      await directMessage(client, deps, [userId], receipt, 'diagnostic receipt');
     }),
   );
 }

@@ -1,14 +1,12 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { type ReviewDecision, reviewDiagnostic } from '../../../services/diagnostic-service.js';
-import { reviewDecisionMessage } from '../../blocks/diagnostic.js';
+import { reviewDiagnostic } from '../../../services/diagnostic-service.js';
 import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
 import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { directMessage } from '../engagement-notices.js';
-import { afterReviewDecision } from '../review-followup.js';
+import { reviewDecisionDeps } from '../review-followup.js';
 
 const REASON = DIAGNOSTIC_FORM.reasonBlock;
 
@@ -21,7 +19,7 @@ const REASON = DIAGNOSTIC_FORM.reasonBlock;
 export function registerSendBackView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     DIAGNOSTIC_FORM.sendBackCallbackId,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const target = parseReviewTarget(view.private_metadata);
@@ -36,16 +34,18 @@ export function registerSendBackView(app: App, deps: SlackDeps): void {
         });
         return;
       }
-      let decision: ReviewDecision;
       try {
-        decision = await reviewDiagnostic(deps.services.deps, {
-          teamId,
-          userId,
-          target: { engagementId: target.engagementId },
-          decision: 'send_back',
-          text: reason,
-          expectedVersion: target.version,
-        });
+        await reviewDiagnostic(
+          reviewDecisionDeps(deps.services.deps, userId, reason, { receipt: true }),
+          {
+            teamId,
+            userId,
+            target: { engagementId: target.engagementId },
+            decision: 'send_back',
+            text: reason,
+            expectedVersion: target.version,
+          },
+        );
       } catch (error) {
         await ack(
           viewErrorsFor(error, { reason: REASON }, REASON) ?? {
@@ -56,9 +56,6 @@ export function registerSendBackView(app: App, deps: SlackDeps): void {
         return;
       }
       await ack();
-      const message = reviewDecisionMessage(decision, userId, reason);
-      await directMessage(client, deps, [userId], message, 'send back receipt');
-      await afterReviewDecision(client, deps, decision, userId, reason);
     }),
   );
 }
