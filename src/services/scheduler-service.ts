@@ -71,8 +71,11 @@ export interface SchedulerDeps {
   readonly clock: Clock;
   readonly settings: ReminderSettings;
   readonly workingHours: WorkingHours;
-  /** Hands a delivery over in the tick's transaction (enqueues its job); throwing rolls the batch back. */
-  deliver(trx: Trx, delivery: ReminderDelivery): Promise<void>;
+  /**
+   * Hands a batch's deliveries over in the tick's transaction (enqueues their jobs, one
+   * statement); throwing rolls the batch back.
+   */
+  deliver(trx: Trx, deliveries: readonly ReminderDelivery[]): Promise<void>;
 }
 
 export interface TickResult {
@@ -373,7 +376,7 @@ async function handleBatch(
 ): Promise<{ delivered: number; fannedOut: number; dropped: number }> {
   const finished: Parameters<typeof finishReminders>[1][number][] = [];
   const added: NewReminder[] = [];
-  let delivered = 0;
+  const deliveries: ReminderDelivery[] = [];
   let fannedOut = 0;
   let dropped = 0;
   for (const [teamId, rows] of groupBy(claimed, (r) => r.teamId)) {
@@ -398,7 +401,7 @@ async function handleBatch(
         fannedOut += 1;
         continue;
       }
-      await deps.deliver(trx, {
+      deliveries.push({
         key: row.key,
         teamId,
         kind: row.kind as ReminderKind,
@@ -408,7 +411,6 @@ async function handleBatch(
         subject: await subjectView(trx, row, states, now),
       });
       finished.push({ key: row.key, status: 'sent', outcome: 'handed to its job' });
-      delivered += 1;
     }
     const people = fanOuts.flatMap((f) => f.recipients.filter((r) => !r.startsWith('C')));
     const [zones, waiting] = await Promise.all([
@@ -441,7 +443,7 @@ async function handleBatch(
     const fresh = await storeSentReminders(trx, immediate, now);
     for (const row of immediate) {
       if (!fresh.has(row.key) || !row.recipient) continue;
-      await deps.deliver(trx, {
+      deliveries.push({
         key: row.key,
         teamId,
         kind: row.kind as ReminderKind,
@@ -450,12 +452,14 @@ async function handleBatch(
         dueAt: row.dueAt,
         subject: await subjectView(trx, row, states, now),
       });
-      delivered += 1;
     }
   }
   await scheduleReminders(trx, added, now);
   await finishReminders(trx, finished, now);
-  return { delivered, fannedOut, dropped };
+  // Every delivery of the batch handed over at once (one job insert), with the rows that
+  // record it as sent: both commit or neither.
+  if (deliveries.length > 0) await deps.deliver(trx, deliveries);
+  return { delivered: deliveries.length, fannedOut, dropped };
 }
 
 /** Who a due moment goes to: approval voters, the partner channel and/or operator, the executive. */

@@ -46,8 +46,8 @@ function scheduler(
     workingHours: o.hours ?? 'off',
     deliver:
       o.deliver ??
-      (async (_trx, delivery) => {
-        sent.push(delivery);
+      (async (_trx, deliveries) => {
+        sent.push(...deliveries);
       }),
   };
   return { deps, sent, tick: () => tick(deps) };
@@ -447,9 +447,9 @@ describe('exactly once', () => {
     await tick(fan.deps, { batch: 100, maxBatches: 1 }).catch(() => undefined);
     let handed = 0;
     const crashing = scheduler(clock, {
-      deliver: async () => {
-        handed += 1;
-        if (handed === 30) throw new Error('process died');
+      deliver: async (_trx, deliveries) => {
+        handed += deliveries.length;
+        if (handed >= 30) throw new Error('process died');
       },
     });
     await expect(tick(crashing.deps, { batch: 50 })).rejects.toThrow('process died');
