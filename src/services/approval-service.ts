@@ -133,7 +133,7 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       );
       stage = applied.outcome.to;
     } else if (outcome.effect === 'amend_scope') {
-      await amendScopeFromChangeRequest(change, locked.engagement, row);
+      await amendScopeFromChangeRequest(change, locked.engagement, row, deps.reminders);
     } else if (outcome.effect === 'pass_stage') {
       await passStage(change, locked.engagement, row);
     }

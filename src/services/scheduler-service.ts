@@ -3,10 +3,12 @@ import type { Db, Trx } from '../db/database.js';
 import { loadDigestFacts } from '../db/digest-repository.js';
 import {
   type ApprovalReminderState,
+  cancelEngagementReminders,
   cancelRemindersFor,
   claimDueReminders,
   type DueItemState,
   findExecutives,
+  findScopeItemsByRef,
   finishReminders,
   listAllExecutives,
   listDatedItems,
@@ -15,8 +17,10 @@ import {
   type NewReminder,
   pendingDeliveries,
   pendingDigestUsers,
+  releaseHeldReminders,
   type StoredReminder,
   scheduleReminders,
+  storeHeldReminders,
   storeSentReminders,
 } from '../db/reminder-repository.js';
 import { findSlackUsers } from '../db/slack-user-repository.js';
@@ -85,8 +89,12 @@ export interface TickResult {
   readonly delivered: number;
   /** Due moments fanned out to recipients. */
   readonly fannedOut: number;
-  /** Rows no longer due (decided, moved, paused, …). */
+  /** Rows no longer due (decided, moved, ended, …). */
   readonly dropped: number;
+  /** Partner-channel deliveries held because their engagement is paused. */
+  readonly held: number;
+  /** Held rows released at the start of the tick (their engagement is active again). */
+  readonly released: number;
   readonly batches: number;
 }
 
@@ -260,7 +268,16 @@ export async function tick(
 ): Promise<TickResult> {
   const now = deps.clock.now();
   const batch = options.batch ?? BATCH;
-  const totals = { claimed: 0, delivered: 0, fannedOut: 0, dropped: 0, batches: 0 };
+  const { released } = await deps.db.transaction().execute((trx) => releaseHeldReminders(trx, now));
+  const totals = {
+    claimed: 0,
+    delivered: 0,
+    fannedOut: 0,
+    dropped: 0,
+    held: 0,
+    released,
+    batches: 0,
+  };
   for (let i = 0; i < (options.maxBatches ?? MAX_BATCHES); i += 1) {
     const result = await deps.db.transaction().execute(async (trx) => {
       const claimed = await claimDueReminders(trx, now, batch);
@@ -272,6 +289,7 @@ export async function tick(
     totals.delivered += result.delivered;
     totals.fannedOut += result.fannedOut;
     totals.dropped += result.dropped;
+    totals.held += result.held;
     totals.batches += 1;
   }
   return totals;
@@ -351,6 +369,26 @@ function stillFor(
   return recipient === item.engagement.operatorId && decision.audience.operator;
 }
 
+/** The partner channel a due moment's message is held for (its engagement is paused), if any. */
+function heldChannel(
+  row: StoredReminder,
+  decision: Extract<ReminderDecision, { send: true }>,
+  states: BatchStates,
+): string | undefined {
+  if (!decision.audience.holdPartnerChannel) return undefined;
+  return states.items.get(row.subjectId)?.engagement.partnerChannelId ?? undefined;
+}
+
+/** A delivery to a partner channel whose engagement is paused (again): held, not dropped. */
+function heldFor(
+  row: StoredReminder,
+  decision: Extract<ReminderDecision, { send: true }>,
+  states: BatchStates,
+): boolean {
+  const channel = heldChannel(row, decision, states);
+  return channel !== undefined && row.recipient === channel;
+}
+
 /** Sponsors who may still vote: not requesters or authors, not voted yet. */
 function approvalRecipients(approval: ApprovalReminderState | undefined): string[] {
   if (!approval) return [];
@@ -373,9 +411,11 @@ async function handleBatch(
   trx: Trx,
   claimed: readonly StoredReminder[],
   now: Date,
-): Promise<{ delivered: number; fannedOut: number; dropped: number }> {
+): Promise<{ delivered: number; fannedOut: number; dropped: number; held: number }> {
   const finished: Parameters<typeof finishReminders>[1][number][] = [];
   const added: NewReminder[] = [];
+  const held: NewReminder[] = [];
+  let heldNow = 0;
   const deliveries: ReminderDelivery[] = [];
   let fannedOut = 0;
   let dropped = 0;
@@ -385,6 +425,11 @@ async function handleBatch(
     const immediate: NewReminder[] = [];
     for (const row of rows) {
       const decision = decideReminder(row.kind as ReminderKind, subjectOf(row, states));
+      if (decision.send && row.recipient !== null && heldFor(row, decision, states)) {
+        finished.push({ key: row.key, status: 'held', outcome: 'the engagement is paused' });
+        heldNow += 1;
+        continue;
+      }
       if (!decision.send || !stillFor(row, decision, states)) {
         finished.push({
           key: row.key,
@@ -396,6 +441,8 @@ async function handleBatch(
       }
       if (row.recipient === null) {
         fanOuts.push({ row, recipients: recipientsOf(row, decision, states) });
+        const channel = heldChannel(row, decision, states);
+        if (channel) held.push({ ...row, key: `${row.key}:${channel}`, recipient: channel });
         if (decision.repeat) added.push(nextMoment(row, now, deps, states));
         finished.push({ key: row.key, status: 'done', outcome: 'fanned out' });
         fannedOut += 1;
@@ -455,11 +502,12 @@ async function handleBatch(
     }
   }
   await scheduleReminders(trx, added, now);
+  heldNow += await storeHeldReminders(trx, held, now);
   await finishReminders(trx, finished, now);
   // Every delivery of the batch handed over at once (one job insert), with the rows that
   // record it as sent: both commit or neither.
   if (deliveries.length > 0) await deps.deliver(trx, deliveries);
-  return { delivered: deliveries.length, fannedOut, dropped };
+  return { delivered: deliveries.length, fannedOut, dropped, held: heldNow };
 }
 
 /** Who a due moment goes to: approval voters, the partner channel and/or operator, the executive. */
@@ -556,5 +604,59 @@ export async function scheduleEngagementDueDates(
     zones.get(engagement.operatorId) ?? 'UTC',
     settings,
     now,
+  );
+}
+
+/**
+ * An approved change moved the due dates of some scope items (or added dated ones): in that
+ * change's transaction, their stored due-soon and overdue moments (and deliveries waiting or
+ * held) are cancelled and the new ones stored. Only once due dates are reminded (the engagement
+ * is active or paused); before that, activation schedules them. A tick would also ignore a
+ * moment scheduled for a date the item no longer has; cancelling keeps the table honest.
+ */
+export async function rescheduleScopeDueDates(
+  trx: Trx,
+  engagement: {
+    readonly teamId: string;
+    readonly id: string;
+    readonly operatorId: string;
+    readonly stage: string;
+  },
+  refs: readonly string[],
+  settings: ReminderSettings,
+  now: Date,
+): Promise<number> {
+  if (engagement.stage !== 'active' && engagement.stage !== 'paused') return 0;
+  const items = await findScopeItemsByRef(trx, engagement.teamId, engagement.id, refs);
+  for (const item of items) {
+    await cancelRemindersFor(trx, engagement.teamId, item.id, now, 'its due date moved');
+  }
+  const zones = await timeZones(trx, engagement.teamId, [engagement.operatorId]);
+  return scheduleDueDateReminders(
+    trx,
+    { teamId: engagement.teamId, engagementId: engagement.id },
+    items.map((i) => ({ kind: 'scope' as const, id: i.id, dueDate: i.dueDate })),
+    zones.get(engagement.operatorId) ?? 'UTC',
+    settings,
+    now,
+  );
+}
+
+/**
+ * An engagement ended (terminated or completed): every reminder still pending or held about it
+ * is cancelled, in the ending change's transaction. (A tick would drop them anyway: an ended
+ * engagement has no audience.)
+ */
+export async function cancelEndedEngagementReminders(
+  trx: Trx,
+  engagement: { readonly teamId: string; readonly id: string; readonly stage: string },
+  now: Date,
+): Promise<number> {
+  return cancelEngagementReminders(
+    trx,
+    engagement.teamId,
+    engagement.id,
+    now,
+    `the engagement is ${engagement.stage}`,
   );
 }
