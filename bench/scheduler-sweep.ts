@@ -62,6 +62,27 @@ async function seed(db: Db, from: number, count: number): Promise<void> {
     ) as k(kind, recipient, due, status, outcome)`.execute(db);
 }
 
+/**
+ * `HELD` engagements paused, each with its scope item's partner-channel reminder held (what a
+ * pause leaves behind): the same number at both sizes, so the release step's cost shows it
+ * reads what is held, not what exists.
+ */
+const HELD = 500;
+async function seedHeld(db: Db): Promise<void> {
+  await sql`
+    with paused as (
+      update engagement set stage = 'paused'
+      where slug in (select 'eng-' || (g * 13 + 5) from generate_series(1, ${HELD}) g)
+      returning id, partner_channel_id
+    )
+    insert into scheduled_reminder (key, team_id, kind, engagement_id, subject_id, recipient,
+                                    due_at, send_at, details, status, created_at)
+    select p.id || ':scope_due_soon:' || s.id || ':2026-12-01T00:00:00.000Z:' || p.partner_channel_id,
+           ${TEAM}, 'scope_due_soon', p.id, s.id, p.partner_channel_id,
+           '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', '{"dueDate":"2027-06-30"}', 'held', now()
+    from paused p join scope_item s on s.engagement_id = p.id`.execute(db);
+}
+
 /** DUE items whose moment is `now`: half waiting approvals, half scope items due soon. */
 async function makeDue(db: Db, now: Date, round: number): Promise<void> {
   const half = Math.floor(DUE / 2);
@@ -152,6 +173,19 @@ async function plans(db: Db, now: Date): Promise<Record<string, string>> {
       db,
       sql`update scheduled_reminder set status = 'done', outcome = 'fanned out', finished_at = ${now}
           where key = any(${rows.map((r) => r.key)}::text[]) and status = 'pending'`,
+    ),
+    'held rows released (releaseHeldReminders)': await explain(
+      db,
+      sql`with moved as (
+            select h.key, x.stage from scheduled_reminder h
+            cross join lateral (
+              select e.stage from engagement e
+              where e.id = h.engagement_id and e.team_id = h.team_id limit 1
+            ) x
+            where h.status = 'held' and x.stage <> 'paused'
+          )
+          update scheduled_reminder r set status = 'pending'
+          from moved m where r.key = m.key and r.status = 'held'`,
     ),
     'deliveries already waiting (pendingDeliveries)': await explain(
       db,
@@ -260,6 +294,7 @@ async function main(): Promise<void> {
     for (const [round, size] of [SIZE, SIZE * 2].entries()) {
       const t = performance.now();
       await seed(db, round * SIZE + 1, SIZE);
+      if (round === 0) await seedHeld(db);
       await makeDue(db, now, round);
       const { rows: counted } = await sql<{
         n: string;
@@ -303,7 +338,7 @@ async function main(): Promise<void> {
       '',
       `Written by \`npx tsx bench/scheduler-sweep.ts ${SIZE} ${DUE}\` on ${new Date().toISOString().slice(0, 10)} (embedded PostgreSQL, 2 shared cores, Node ${process.version}).`,
       '',
-      `Each engagement is active with a partner channel, a dated scope item, two pending due-date reminders months away and three finished reminder rows. At each size ${DUE} items are due at the tick: ${Math.floor(DUE / 2)} waiting approvals (each fanned out to its sponsor) and ${DUE - Math.floor(DUE / 2)} scope items due soon (each to the partner channel and the operator). Deliveries are handed over as the app does: each batch's \`send-reminder\` jobs, keyed by item, due moment and recipient, in one pg-boss \`insert\` inside the tick's transaction (no workers run, so the jobs stay queued).`,
+      `Each engagement is active with a partner channel, a dated scope item, two pending due-date reminders months away and three finished reminder rows; ${HELD} of the engagements are paused, each with a partner-channel reminder held. At each size ${DUE} items are due at the tick: ${Math.floor(DUE / 2)} waiting approvals (each fanned out to its sponsor) and ${DUE - Math.floor(DUE / 2)} scope items due soon (each to the partner channel and the operator). Deliveries are handed over as the app does: each batch's \`send-reminder\` jobs, keyed by item, due moment and recipient, in one pg-boss \`insert\` inside the tick's transaction (no workers run, so the jobs stay queued).`,
       '',
       'Measured: the second tick at each size (the first, on its own due set, warms the cache).',
       '',

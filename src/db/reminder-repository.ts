@@ -145,16 +145,26 @@ export async function releaseHeldReminders(
   trx: Trx,
   now: Date,
 ): Promise<{ released: number; cancelled: number }> {
+  // Each held row's engagement is looked up by its key (the lateral LIMIT 1 keeps it a lookup,
+  // never a scan of every engagement), so the cost is that of the held rows alone.
   const { rows } = await sql<{ status: string; n: number }>`
-    with released as (
+    with moved as (
+      select h.key, x.stage
+      from scheduled_reminder h
+      cross join lateral (
+        select e.stage from engagement e
+        where e.id = h.engagement_id and e.team_id = h.team_id
+        limit 1
+      ) x
+      where h.status = 'held' and x.stage <> 'paused'
+    ), released as (
       update scheduled_reminder r
-      set status = case when e.stage in ('completed', 'terminated') then 'cancelled' else 'pending' end,
-          outcome = case when e.stage in ('completed', 'terminated')
-                         then 'the engagement is ' || e.stage else null end,
-          finished_at = case when e.stage in ('completed', 'terminated') then ${now}::timestamptz end
-      from engagement e
-      where r.status = 'held' and e.id = r.engagement_id and e.team_id = r.team_id
-        and e.stage <> 'paused'
+      set status = case when m.stage in ('completed', 'terminated') then 'cancelled' else 'pending' end,
+          outcome = case when m.stage in ('completed', 'terminated')
+                         then 'the engagement is ' || m.stage else null end,
+          finished_at = case when m.stage in ('completed', 'terminated') then ${now}::timestamptz end
+      from moved m
+      where r.key = m.key and r.status = 'held'
       returning r.status
     )
     select status, count(*)::int as n from released group by status`.execute(trx);
