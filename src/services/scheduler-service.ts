@@ -45,6 +45,17 @@ import {
   type WorkingHours,
 } from '../domain/working-hours.js';
 
+// Adding a kind of due moment (e.g. an escalation's SLA): the `kind` column names it, and each
+// kind is handled in these places, each a switch on the kind:
+//   1. src/domain/reminders.ts: add it to REMINDER_KINDS, and a branch in decideReminder (is it
+//      still due, who is told, does it repeat).
+//   2. here: a schedule* function the change that makes it due calls in its transaction (key
+//      with reminderKey: engagement, kind, subject, due moment), a cancel on the change that
+//      ends it; in loadStates / subjectOf / recipientsOf / nextMoment / subjectView, how its
+//      subject is loaded in one query per batch, whom it fans out to, and its next moment.
+//   3. src/jobs/send-reminder.ts: how one delivery is rendered and sent (deliverMessage, keyed).
+// Critical kinds skip working hours: pass `critical: true` to deliveryMoment at fan-out.
+//
 // The scheduler: due moments are stored by the change that makes them due (schedule*), and a
 // tick claims only the rows whose moment has come (FOR UPDATE SKIP LOCKED, in batches), decides
 // in the domain whether each is still due, fans a due moment out to its recipients (each DM
