@@ -66,6 +66,10 @@ export function startScheduler(options: {
     await scheduleWeeklyDigests(schedulerDeps);
     const result = await tick(schedulerDeps);
     if (result.delivered > 0) jobs.committed(new Set([SEND_REMINDER]));
+    if (result.claimed > 0 || result.released > 0) {
+      const { claimed, delivered, fannedOut, dropped, held, released } = result;
+      logger.info({ claimed, delivered, fannedOut, dropped, held, released }, 'scheduler tick');
+    }
     const slot = Math.floor(deps.clock.now().getTime() / config.reconcileEvery);
     const teams = await options.teams();
     await deps.db.transaction().execute(async (trx) => {

@@ -129,20 +129,25 @@ const count = (xs: number[], n: number) => xs.filter((x) => x === n).length;
 describe('two app processes on one database', () => {
   it('send each of 500 due reminders exactly once', async () => {
     const due = new Date('2026-12-03T10:00:00Z');
-    setClock(new Date(due.getTime() - H));
+    setClock(due);
     const people = await waitingApprovals('P', due);
     fake.reset();
+    // To make the two race, Slack holds each process's first users.info (a pass refreshes the
+    // time zones of people about to be reminded before its tick) until both wait on it; then
+    // both passes go on and tick together on the same 500 due reminders.
+    fake.delayNext('users.info', 120_000, 2);
+    const settings = env({ AMOS_SLACK_TIMEOUT: '120s' });
     // One after the other: two first starts at once on a fresh database can deadlock in the
     // job queue's own set-up (pg-boss creating its queues), which is not what is tested here.
-    const a = spawnApp(['start'], { databaseUrl: database.url, fake, env: env() });
+    const a = spawnApp(['start'], { databaseUrl: database.url, fake, env: settings });
     let b: ReturnType<typeof spawnApp> | undefined;
     try {
       await a.working;
-      b = spawnApp(['start'], { databaseUrl: database.url, fake, env: env() });
+      b = spawnApp(['start'], { databaseUrl: database.url, fake, env: settings });
       await b.working;
-      // Both run their passes (one a second) with nothing due; now all 500 come due at once.
+      await eventually(() => expect(fake.callsTo('users.info')).toHaveLength(2), 20_000);
       expect(postsTo(people).reduce((x, y) => x + y, 0)).toBe(0);
-      setClock(due);
+      fake.releaseDelays();
       await eventually(() => expect(count(postsTo(people), 0)).toBe(0), 60_000);
       await eventually(() => settled(due), 20_000);
       const posts = postsTo(people);
@@ -165,6 +170,23 @@ describe('two app processes on one database', () => {
         ['done', COUNT],
         ['sent', COUNT],
       ]);
+      // Both ticked on the 500 due moments at once: each claimed a share (SKIP LOCKED), no row
+      // twice.
+      const claimedBy = (p: ReturnType<typeof spawnApp>) =>
+        p
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('"scheduler tick"'))
+          .reduce((n, l) => n + Number((JSON.parse(l) as { claimed: number }).claimed), 0);
+      const shares = [claimedBy(a), b ? claimedBy(b) : 0];
+      expect(
+        shares.reduce((x, y) => x + y, 0),
+        `claimed by each: ${shares}`,
+      ).toBe(COUNT);
+      expect(
+        shares.every((n) => n > 0),
+        `claimed by each: ${shares}`,
+      ).toBe(true);
     } finally {
       await Promise.all([a.stop(), b?.stop()]);
     }
