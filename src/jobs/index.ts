@@ -1,4 +1,5 @@
 import { enforceChannelGate } from './enforce-channel-gate.js';
+import { escalationDue } from './escalation-due.js';
 import type { JobDefinition } from './job.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
@@ -7,10 +8,12 @@ import { publishHome } from './publish-home.js';
 import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { sendGovernanceDm } from './send-governance-dm.js';
 import { sendNotice } from './send-notice.js';
 import { sendReminder } from './send-reminder.js';
 import { setUpPartnerChannel } from './set-up-partner-channel.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
+import { updateGovernanceCopies } from './update-governance-copies.js';
 
 /** Every follow-up job, registered once: each is a queue, and workers run each. */
 export const JOBS: readonly JobDefinition[] = [
@@ -26,6 +29,9 @@ export const JOBS: readonly JobDefinition[] = [
   notifyScopeAmended,
   setUpPartnerChannel,
   sendNotice,
+  sendGovernanceDm,
+  updateGovernanceCopies,
+  escalationDue,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

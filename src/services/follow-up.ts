@@ -15,6 +15,9 @@ export const JOB = {
   enforceChannelGate: 'enforce-channel-gate',
   notifyScopeAmended: 'notify-scope-amended',
   sendNotice: 'send-notice',
+  sendGovernanceDm: 'send-governance-dm',
+  updateGovernanceCopies: 'update-governance-copies',
+  escalationDue: 'escalation-due',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */

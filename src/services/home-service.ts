@@ -6,6 +6,7 @@ import { loadActor } from './actor-service.js';
 import { listWaiting, type WaitingList } from './approval-view-service.js';
 import type { ServiceDeps } from './change.js';
 import { type EngagementListItem, engagementStatus } from './engagement-status-service.js';
+import { type GovernanceWaiting, governanceWaitingOn } from './governance-view-service.js';
 
 /** What a person's App Home shows: what waits on them and the engagements they can see. */
 export interface HomeContent {
@@ -16,6 +17,8 @@ export interface HomeContent {
   readonly partnerView: boolean;
   /** Deliverables waiting for review, for those who review them (operators, executives). */
   readonly reviews?: readonly { slug: string; ref: string; scopeRef: string; version: number }[];
+  /** Open escalations sent to them and open risks they may move (governance-view-service). */
+  readonly governance?: GovernanceWaiting;
 }
 
 const NONE: WaitingList = { views: [], total: 0 };
@@ -40,6 +43,7 @@ export async function homeContent(
     actor,
     waiting,
     reviews,
+    governance: await governanceWaitingOn(deps, teamId, userId),
     engagements: status.kind === 'list' ? status.engagements : [],
     partnerView: status.kind === 'list' ? status.partnerView : false,
   };

@@ -48,6 +48,18 @@ export const COMMAND_HELP = {
     usage: 'stage [slug] ST-n <outcome>',
     summary: 'Submit the outcome of a stage checkpoint for stage review (partners).',
   },
+  risk: {
+    name: 'risk',
+    usage: 'risk [slug] | risk [slug] RK-n ack|mitigated|closed',
+    summary:
+      'Raise a risk in a form (partners, operators; high and critical ones escalate at once), or move one as its owner. Also on any message: More actions → Raise AMOS risk.',
+  },
+  escalate: {
+    name: 'escalate',
+    usage: 'escalate [slug]',
+    summary:
+      'Escalate a scope, quality, timeline or risk issue along the engagement’s escalation path; it moves up a level when not acknowledged in time.',
+  },
   fit: {
     name: 'fit',
     usage: 'fit <partner org>',

@@ -132,3 +132,34 @@ export const DELIVERY = {
   criterionBlock: (i: number) => `review_criterion_${i}`,
   criterionNoteBlock: (i: number) => `review_note_${i}`,
 } as const;
+
+/** Risks (`/amos risk`, the "Raise AMOS risk" message shortcut) and escalations (`/amos escalate`). */
+export const RISK = {
+  inputAction: 'value',
+  modal: 'risk_modal',
+  escalationModal: 'escalation_modal',
+  /** The message shortcut's callback id (manifest.yml). */
+  shortcut: 'raise_amos_risk',
+  risk: {
+    title: 'risk_title',
+    category: 'risk_category',
+    severity: 'risk_severity',
+    description: 'risk_description',
+    mitigation: 'risk_mitigation',
+  },
+  escalation: {
+    category: 'escalation_category',
+    severity: 'escalation_severity',
+    needed: 'escalation_needed',
+    byWhen: 'escalation_by_when',
+  },
+  riskActionsBlock: 'risk_actions',
+  riskAckAction: 'risk_ack',
+  riskMitigatedAction: 'risk_mitigated',
+  riskClosedAction: 'risk_closed',
+  escalationActionsBlock: 'escalation_actions',
+  acknowledgeAction: 'escalation_acknowledge',
+  resolveAction: 'escalation_resolve',
+  /** Pause engagement on an escalation DM (executives); value: the engagement id. */
+  pauseEngagement: 'engagement_pause',
+} as const;

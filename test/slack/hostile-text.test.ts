@@ -22,6 +22,7 @@ import * as partnerAssign from '../../src/slack/blocks/partner-assign.js';
 import * as partners from '../../src/slack/blocks/partners.js';
 import * as reminders from '../../src/slack/blocks/reminders.js';
 import * as requirements from '../../src/slack/blocks/requirements.js';
+import * as risk from '../../src/slack/blocks/risk.js';
 import * as roles from '../../src/slack/blocks/roles.js';
 import * as scope from '../../src/slack/blocks/scope.js';
 import * as slackError from '../../src/slack/blocks/slack-error.js';
@@ -56,6 +57,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'partner-assign': partnerAssign,
   partners,
   requirements,
+  risk,
   roles,
   scope,
   'slack-error': slackError,
@@ -485,6 +487,109 @@ const CASES: Record<string, Case | null> = {
       partners.partnerListMessage({
         orgs: [{ ...org, memberIds: ['U0PART'], latestFit: { verdict: 'fit', version: 1 } }],
         fullView: true,
+      }),
+  },
+  'risk.ENGAGEMENT_BLOCK': null,
+  'risk.riskModal': {
+    // Prefilled from the message as typed: Slack does not parse initial_value.
+    raw: [HOSTILE],
+    run: () =>
+      risk.riskModal(
+        {
+          slug: 'acme-q3',
+          formId: 'form-0001',
+          messageLink: 'https://amos-test.slack.com/archives/C1/p1',
+        },
+        { title: HOSTILE, description: HOSTILE },
+      ),
+  },
+  'risk.escalationModal': {
+    typed: false,
+    run: () => risk.escalationModal({ formId: 'form-0001' }),
+  },
+  'risk.riskMessage': {
+    run: () =>
+      risk.riskMessage({
+        kind: 'risk',
+        id: 'r1',
+        ref: 'RK-1',
+        title: HOSTILE,
+        category: 'data',
+        severity: 'critical',
+        description: HOSTILE,
+        mitigation: HOSTILE,
+        messageLink: 'https://amos-test.slack.com/archives/C1/p1',
+        state: 'acknowledged',
+        ownerId: 'U0OPER',
+        raisedBy: 'U0PART',
+        raisedAt: AT,
+        updatedBy: 'U0OPER',
+        updatedAt: AT,
+        escalationRef: 'ES-1',
+        engagement: { id: 'e1', slug: 'acme-q3' },
+        copies: [],
+      }),
+  },
+  'risk.escalationMessage': {
+    run: () =>
+      risk.escalationMessage(
+        {
+          kind: 'escalation',
+          id: 'x1',
+          ref: 'ES-1',
+          category: 'risk',
+          severity: 'high',
+          needed: HOSTILE,
+          byWhen: '2026-12-03',
+          state: 'acknowledged',
+          level: 1,
+          dueAt: AT,
+          reachedIds: ['U0ERIN'],
+          riskRef: 'RK-1',
+          raisedBy: 'U0PART',
+          raisedAt: AT,
+          actedBy: 'U0ERIN',
+          actedAt: AT,
+          engagement: { id: 'e1', slug: 'acme-q3' },
+          pausers: ['U0ERIN'],
+          copies: [],
+        },
+        'U0ERIN',
+      ),
+  },
+  'risk.governanceHomeBlocks': {
+    run: () =>
+      risk.governanceHomeBlocks({
+        escalations: [
+          {
+            id: 'x1',
+            ref: 'ES-1',
+            slug: 'acme-q3',
+            severity: 'high',
+            needed: HOSTILE,
+            level: 2,
+            dueAt: AT,
+            engagementId: 'e1',
+            mayPause: true,
+          },
+        ],
+        risks: [
+          {
+            id: 'r1',
+            ref: 'RK-1',
+            slug: 'acme-q3',
+            severity: 'low',
+            title: HOSTILE,
+            state: 'open',
+          },
+        ],
+      }),
+  },
+  'risk.riskStatusLines': {
+    run: () =>
+      risk.riskStatusLines({
+        risks: [{ ref: 'RK-1', severity: 'low', state: 'open', title: HOSTILE }],
+        escalations: [{ ref: 'ES-1', severity: 'high', state: 'open', level: 1 }],
       }),
   },
   'requirements.scopeItemText': { run: () => requirements.scopeItemText(items[0] as never) },

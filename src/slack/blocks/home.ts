@@ -3,6 +3,7 @@ import type { HomeContent } from '../../services/home-service.js';
 import { HOME } from '../ids.js';
 import { waitingList } from './approval-replies.js';
 import type { CommandHelp } from './help.js';
+import { governanceHomeBlocks } from './risk.js';
 import { engagementListMessage } from './status.js';
 import { context, header, section } from './text.js';
 
@@ -31,6 +32,7 @@ export function homeView(
     if (content.actor.roles.some((r) => r === 'executive' || r === 'admin')) {
       blocks.push(header('Waiting on you'), ...waitingList(content.waiting).blocks);
     }
+    blocks.push(...governanceHomeBlocks(content.governance));
     const reviews = content.reviews ?? [];
     if (reviews.length > 0) {
       blocks.push(

@@ -3,6 +3,7 @@ import type { SlackDeps } from '../../context.js';
 import { registerActivationActions } from './activation.js';
 import { registerApprovalActions } from './approval.js';
 import { registerEngagementActions } from './engagement.js';
+import { registerRiskActions } from './risk.js';
 import { registerScopeActions } from './scope.js';
 
 /** Registers every button and menu handler (one file per handler beside this one). */
@@ -11,4 +12,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   registerApprovalActions(app, deps);
   registerActivationActions(app, deps);
   registerEngagementActions(app, deps);
+  registerRiskActions(app, deps);
 }

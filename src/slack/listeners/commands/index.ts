@@ -20,6 +20,7 @@ import { partner } from './partner.js';
 import { refuseGatedPartnerCommand } from './partner-gate.js';
 import { reject } from './reject.js';
 import { review } from './review.js';
+import { escalate, risk } from './risk.js';
 import { role } from './role.js';
 import { scope } from './scope.js';
 import { stage } from './stage.js';
@@ -38,6 +39,8 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   change,
   deliver,
   stage,
+  risk,
+  escalate,
   fit,
   activate,
   status,
