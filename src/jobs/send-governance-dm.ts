@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secondsUntilWorkingHours } from '../services/escalation-service.js';
 import { JOB } from '../services/follow-up.js';
 import {
   type GovernanceView,
@@ -8,6 +9,7 @@ import {
 import { escalationMessage, riskMessage } from '../slack/blocks/risk.js';
 import { deliverMessage } from './deliver.js';
 import { defineJob } from './job.js';
+import { RunAgainLater } from './slack-failure.js';
 import { UPDATE_GOVERNANCE_COPIES } from './update-governance-copies.js';
 
 export const SEND_GOVERNANCE_DM = JOB.sendGovernanceDm;
@@ -40,6 +42,16 @@ export const sendGovernanceDm = defineJob({
   async handle(ctx, p) {
     const view = await loadGovernanceView(ctx.deps, p.teamId, p.subject, p.id);
     if (!view) return;
+    // Working hours in the recipient's own zone (critical ones go at once).
+    const wait = await secondsUntilWorkingHours(
+      ctx.deps,
+      { teamId: p.teamId, userId: p.userId, severity: view.severity },
+      async (_team, user) => {
+        const info = await ctx.call('users.info', () => ctx.client.users.info({ user }));
+        return (info.user?.tz as string | undefined) ?? null;
+      },
+    );
+    if (wait > 0) throw new RunAgainLater(wait, 'outside the recipient’s working hours');
     const opened = await ctx.call('conversations.open', () =>
       ctx.client.conversations.open({ users: p.userId }),
     );

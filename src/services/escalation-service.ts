@@ -24,7 +24,7 @@ import {
   validateEscalation,
 } from '../domain/escalation.js';
 import { type Actor, can } from '../domain/roles.js';
-import { FALLBACK_TIME_ZONE } from '../domain/working-hours.js';
+import { FALLBACK_TIME_ZONE, knownTimeZone, nextWorkingMoment } from '../domain/working-hours.js';
 import {
   type Change,
   check,
@@ -37,6 +37,11 @@ import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
 import { JOB } from './follow-up.js';
 import { actorWith } from './read-access.js';
+import {
+  type FetchTimeZone,
+  PROFILE_MAX_AGE_MS,
+  rememberUserProfile,
+} from './user-profile-service.js';
 
 const H = 3_600_000;
 
@@ -374,3 +379,31 @@ export function mayPause(roles: readonly string[]): boolean {
 }
 
 export { rungsOf };
+
+/**
+ * How long a DM about a risk or an escalation of `severity` waits before it may reach `userId`:
+ * nothing when critical or working hours are off; otherwise until the next working moment in
+ * their own zone (read from Slack with `fetchZone` when not cached, then cached).
+ */
+export async function secondsUntilWorkingHours(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; severity: string },
+  fetchZone: FetchTimeZone,
+): Promise<number> {
+  const hours = (deps.escalations ?? DEFAULT_ESCALATION_SETTINGS).workingHours;
+  if (request.severity === 'critical' || hours === 'off') return 0;
+  const now = deps.clock.now();
+  const cached = (await findSlackUsers(deps.db, request.teamId, [request.userId])).get(
+    request.userId,
+  );
+  let zone = cached?.timeZone ?? null;
+  if (!cached || now.getTime() - cached.fetchedAt.getTime() > PROFILE_MAX_AGE_MS) {
+    zone = await fetchZone(request.teamId, request.userId).catch(() => zone);
+    await rememberUserProfile(deps, {
+      teamId: request.teamId,
+      userId: request.userId,
+      timeZone: zone,
+    });
+  }
+  return secondsUntil(nextWorkingMoment(now, knownTimeZone(zone), hours), now);
+}

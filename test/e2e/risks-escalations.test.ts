@@ -7,6 +7,7 @@ import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { commandReply, EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
 import { activeEngagement, openedView } from '../support/delivery-fixtures.js';
+import { grant } from '../support/factories.js';
 
 // Risks and escalations end to end: signed requests through the real receiver, the fake Slack,
 // real PostgreSQL and an injected clock. An escalation's due moment is a pg-boss job with
@@ -361,6 +362,57 @@ describe('SLA re-escalation', () => {
     expect(escalated?.summary).toContain('moved from level 1 to level 2');
     expect(escalated?.details).toMatchObject({ from: 1, to: 2, recipients: [EVAN] });
     await chainVerifies(e.slug);
+  });
+});
+
+describe('working hours', () => {
+  it('holds a medium escalation DM until the recipient’s working hours; a critical one goes at once', async () => {
+    const e = await engagement();
+    const tokyo = 'U0TOKYO';
+    h.fake.addUser(TEAM.id, { id: tokyo, name: 'tokyo', tz: 'Asia/Tokyo' });
+    await grant(h.db, TEAM.id, tokyo, 'executive');
+    await h.db
+      .updateTable('engagement')
+      .set({ escalation_path: JSON.stringify({ level1: [tokyo], level2: [EVAN], level3: [] }) })
+      .where('id', '=', e.engagement.id)
+      .execute();
+    // 09:30 UTC is 18:30 in Tokyo: after its working hours.
+    for (const [severity, needed] of [
+      ['medium', 'Medium matter'],
+      ['critical', 'Critical matter'],
+    ] as const) {
+      const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+      await h.driver.viewSubmission(OPERATOR, {
+        callbackId: RISK.escalationModal,
+        privateMetadata: view.private_metadata,
+        values: escalationValues(severity, needed),
+      });
+      await h.app.idle();
+      const posted = h.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => String(c.args.text).includes(needed));
+      expect([severity, posted.length]).toEqual([severity, severity === 'critical' ? 1 : 0]);
+    }
+    const held = await h.db
+      .withSchema(JOB_SCHEMA)
+      .selectFrom('job' as never)
+      .select(['start_after' as never])
+      .where('name' as never, '=', 'send-governance-dm' as never)
+      .where('state' as never, '=', 'created' as never)
+      .execute();
+    expect(held).toHaveLength(1);
+    // Held until 09:00 Tokyo the next day, 14.5 hours on.
+    const startAfter = new Date((held[0] as unknown as { start_after: Date }).start_after);
+    expect(startAfter.getTime() - Date.now()).toBeGreaterThan(14 * H);
+    expect(startAfter.getTime() - Date.now()).toBeLessThan(15 * H);
+    // The zone was read from Slack once and cached for the ladder's next steps.
+    const cached = await h.db
+      .selectFrom('slack_user')
+      .select('time_zone')
+      .where('team_id', '=', TEAM.id)
+      .where('user_id', '=', tokyo)
+      .executeTakeFirst();
+    expect(cached?.time_zone).toBe('Asia/Tokyo');
   });
 });
 
