@@ -331,6 +331,8 @@ export async function escalationDue(
     const escalation = await lockEscalation(change.trx, change.teamId, peek.id);
     if (!escalation) return { kind: 'gone' as const };
     if (escalation.step !== request.step) return { kind: 'stale' as const };
+    // A completed or terminated engagement has no one left to escalate to.
+    if (isFinalStage(engagement.stage as Stage)) return { kind: 'stays' as const };
     const ctx = await ladderContext(deps, change.trx, engagement);
     const step = climb(
       {

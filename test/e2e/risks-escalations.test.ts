@@ -365,6 +365,50 @@ describe('SLA re-escalation', () => {
   });
 });
 
+describe('after the last level', () => {
+  it('repeats to that level every SLA and tells the sponsors, recorded each time', async () => {
+    const e = await engagement();
+    await h.db
+      .updateTable('engagement')
+      .set({ escalation_path: JSON.stringify({ level1: [ERIN], level2: [], level3: [] }) })
+      .where('id', '=', e.engagement.id)
+      .execute();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('critical', 'Production is down'),
+    });
+    await h.app.idle();
+    expect(escalationDms('ES-1').map((d) => d.user)).toEqual([ERIN]);
+    h.fake.reset();
+    t += 1 * H + 1_000;
+    await dueMomentsRunNow();
+    // Erin again, and the sponsors (Erin is one: one DM each).
+    expect(
+      escalationDms('ES-1')
+        .map((d) => d.user)
+        .sort(),
+    ).toEqual([...EXECS].sort());
+    const row = await escalationRow(e.engagement.id, 'ES-1');
+    expect(row).toMatchObject({ level: 1, step: 1, state: 'open' });
+    expect([...row.reached_ids].sort()).toEqual([...EXECS].sort());
+    // Now any sponsor may acknowledge it.
+    const eveDm = escalationDms('ES-1').find((d) => d.user === EVE);
+    await h.driver.blockAction(
+      EVE,
+      { actionId: RISK.acknowledgeAction, value: row.id },
+      { channelId: eveDm?.channel ?? '', messageTs: eveDm?.ts ?? '' },
+    );
+    await h.app.idle();
+    t += 5 * H;
+    await dueMomentsRunNow();
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).toEqual(['escalation.raised', 'escalation.repeated', 'escalation.acknowledged']);
+    await chainVerifies(e.slug);
+  });
+});
+
 describe('working hours', () => {
   it('holds a medium escalation DM until the recipient’s working hours; a critical one goes at once', async () => {
     const e = await engagement();
