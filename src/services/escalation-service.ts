@@ -20,10 +20,9 @@ import {
   type EscalationInput,
   type LadderContext,
   openEscalation,
-  rungsOf,
   validateEscalation,
 } from '../domain/escalation.js';
-import { type Actor, can } from '../domain/roles.js';
+import type { Actor } from '../domain/roles.js';
 import { FALLBACK_TIME_ZONE, knownTimeZone, nextWorkingMoment } from '../domain/working-hours.js';
 import {
   type Change,
@@ -374,13 +373,6 @@ export async function escalationDue(
     return { kind: 'moved' as const, ref: escalation.ref, to: step.to, repeat: step.repeat };
   });
 }
-
-/** True when `roles` let someone press Pause on an escalation DM (executives, admins). */
-export function mayPause(roles: readonly string[]): boolean {
-  return can({ userId: '', roles: roles as never }, 'pause');
-}
-
-export { rungsOf };
 
 /**
  * How long a DM about a risk or an escalation of `severity` waits before it may reach `userId`:

@@ -1,4 +1,10 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { RiskMove } from '../../../domain/risk.js';
 import { actOnEscalationById } from '../../../services/escalation-service.js';
 import { moveRiskById } from '../../../services/risk-service.js';
@@ -7,10 +13,7 @@ import { RISK } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 
-type Args = Parameters<Parameters<App['action']>[1]>[0] & {
-  body: BlockAction<ButtonAction>;
-  action: ButtonAction;
-};
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /**
  * One button: the change is committed before Slack is told the click was received; every copy
@@ -67,7 +70,7 @@ export function registerRiskActions(app: App, deps: SlackDeps): void {
           action,
         });
         return `Escalation *${acted.ref}* ${acted.state}.`;
-      }) as never,
+      }),
     );
   }
   for (const [actionId, move] of RISK_BUTTONS) {
@@ -81,7 +84,7 @@ export function registerRiskActions(app: App, deps: SlackDeps): void {
           move,
         });
         return `Risk *${moved.ref}* is now ${moved.state}.`;
-      }) as never,
+      }),
     );
   }
 }
