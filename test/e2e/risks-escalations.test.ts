@@ -533,6 +533,37 @@ describe('risks from /amos risk', () => {
     await chainVerifies(e.slug);
   });
 
+  it('shows what needs fixing next to each field, and stores nothing', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, e.partner, `risk ${e.slug}`);
+    const b = RISK.risk;
+    const res = await h.driver.viewSubmission(e.partner, {
+      callbackId: RISK.modal,
+      privateMetadata: view.private_metadata,
+      values: {
+        [b.title]: text('  '),
+        [b.category]: select('data'),
+        [b.description]: text(''),
+        [b.mitigation]: text(''),
+      },
+    });
+    expect(res.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        [b.title]: 'Give the risk a short title.',
+        [b.severity]: 'Pick a severity: low, medium, high or critical.',
+        [b.description]: 'Describe the risk.',
+      },
+    });
+    const stored = await h.db
+      .selectFrom('risk')
+      .select('id')
+      .where('engagement_id', '=', e.engagement.id)
+      .execute();
+    expect(stored).toEqual([]);
+    expect(await recordsOf(h, e.engagement.id)).toEqual([]);
+  });
+
   it('refuses a partner who has not acknowledged the charter, before any modal', async () => {
     const e = await activeEngagement(h, { acked: false });
     const reply = await commandReply(h, e.partner, `risk ${e.slug}`);
