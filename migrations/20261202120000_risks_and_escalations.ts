@@ -30,6 +30,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn('level', 'integer', (c) => c.notNull())
     .addColumn('step', 'integer', (c) => c.notNull().defaultTo(0))
+    // When it reached its current level; the SLA runs from the first working moment after it.
+    .addColumn('level_since', 'timestamptz', (c) => c.notNull())
     .addColumn('due_at', 'timestamptz', (c) => c.notNull())
     // Everyone it was sent to so far: who may acknowledge or resolve it.
     .addColumn('reached_ids', sql`text[]`, (c) => c.notNull())

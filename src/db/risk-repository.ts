@@ -109,7 +109,14 @@ export async function updateEscalation(
   set: Partial<
     Pick<
       EscalationRow,
-      'state' | 'level' | 'step' | 'due_at' | 'reached_ids' | 'acted_by' | 'acted_at'
+      | 'state'
+      | 'level'
+      | 'step'
+      | 'level_since'
+      | 'due_at'
+      | 'reached_ids'
+      | 'acted_by'
+      | 'acted_at'
     >
   > & { now: Date },
 ): Promise<void> {

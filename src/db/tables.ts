@@ -420,6 +420,7 @@ export interface EscalationTable {
   state: 'open' | 'acknowledged' | 'resolved';
   level: number;
   step: ColumnType<number, number | undefined, number>;
+  level_since: Date;
   due_at: Date;
   reached_ids: string[];
   risk_ref: Nullable<string>;

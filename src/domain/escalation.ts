@@ -129,6 +129,9 @@ export interface EscalationFacts {
   readonly state: EscalationState;
   /** The path level it is at (1, 2, 3). */
   readonly level: number;
+  /** When it reached that level. */
+  readonly levelSince: Date;
+  /** The due moment set when it reached the level. */
   readonly dueAt: Date;
   /** How many steps it has taken (moves and repeats); keys its due moments. */
   readonly step: number;
@@ -154,14 +157,22 @@ export type LadderStep =
 
 /**
  * The ladder: an acknowledged or resolved escalation stays; one whose SLA has not run out waits
- * for `dueAt`; otherwise it moves to the next rung of the path, or, past the last rung, repeats
+ * for its due moment (the SLA from the first working moment of the level's people after it
+ * reached the level, critical at once); otherwise it moves to the next rung of the path, or, past the last rung, repeats
  * to that rung with the sponsors added. The new level's due moment and its DMs (respecting
  * working hours unless critical) come with it, and the record to append.
  */
 export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date): LadderStep {
   if (escalation.state !== 'open') return { kind: 'stays', reason: escalation.state };
-  if (now.getTime() < escalation.dueAt.getTime()) return { kind: 'waits', dueAt: escalation.dueAt };
   const rungs = rungsOf(ctx.path, ctx.sponsorIds);
+  // Recomputed with what is known now of the level's zones (a zone learned since, when its DM
+  // waited for working hours, can only make it later): never earlier than the stored moment.
+  const here = rungs.find((r) => r.level === escalation.level);
+  const known = here
+    ? arrive(here.level, here.userIds, escalation.severity, ctx, escalation.levelSince).dueAt
+    : escalation.dueAt;
+  const dueAt = new Date(Math.max(known.getTime(), escalation.dueAt.getTime()));
+  if (now.getTime() < dueAt.getTime()) return { kind: 'waits', dueAt };
   const next = rungs.find((r) => r.level > escalation.level);
   const last = rungs[rungs.length - 1];
   const step = escalation.step + 1;

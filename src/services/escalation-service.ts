@@ -189,6 +189,7 @@ export async function openEscalationIn(
     state: 'open',
     level: arrival.level,
     step: 0,
+    level_since: change.now,
     due_at: arrival.dueAt,
     reached_ids: reached,
     risk_ref: draft.riskRef ?? null,
@@ -339,6 +340,7 @@ export async function escalationDue(
         severity: escalation.severity,
         state: escalation.state,
         level: escalation.level,
+        levelSince: escalation.level_since,
         dueAt: escalation.due_at,
         step: escalation.step,
       },
@@ -355,6 +357,7 @@ export async function escalationDue(
     await updateEscalation(change.trx, escalation, {
       level: step.to,
       step: step.step,
+      level_since: change.now,
       due_at: step.arrival.dueAt,
       reached_ids: reached,
       now: change.now,

@@ -30,7 +30,9 @@ const at = (iso: string) => new Date(iso);
 const NOW = at('2026-12-01T10:00:00Z');
 
 function facts(severity: Severity, level: number, dueAt: Date, step = 0): EscalationFacts {
-  return { ref: 'ES-1', severity, state: 'open', level, dueAt, step };
+  // Reached the level one SLA before it is due (as the ladder sets it inside working hours).
+  const levelSince = new Date(dueAt.getTime() - SLAS[severity]);
+  return { ref: 'ES-1', severity, state: 'open', level, levelSince, dueAt, step };
 }
 
 describe('opening an escalation', () => {
@@ -69,7 +71,8 @@ describe('the ladder', () => {
       it('waits until the SLA runs out at every level', () => {
         for (const level of [1, 2, 3]) {
           const due = new Date(NOW.getTime() + sla);
-          const step = climb(facts(severity, level, due), ctx(), new Date(due.getTime() - 1));
+          const utc = ctx({ zoneOf: () => 'UTC' });
+          const step = climb(facts(severity, level, due), utc, new Date(due.getTime() - 1));
           expect(step).toEqual({ kind: 'waits', dueAt: due });
         }
       });
@@ -102,7 +105,8 @@ describe('the ladder', () => {
 
       it('after the last level repeats to it and tells the sponsors', () => {
         const due = at('2026-12-01T11:00:00Z');
-        const again = climb(facts(severity, 3, due, 2), ctx(), due);
+        const anyTime = ctx({ workingHours: 'off' });
+        const again = climb(facts(severity, 3, due, 2), anyTime, due);
         expect(again.kind).toBe('moves');
         if (again.kind !== 'moves') return;
         expect([again.from, again.to, again.repeat, again.step]).toEqual([3, 3, true, 3]);
@@ -111,7 +115,11 @@ describe('the ladder', () => {
         expect(again.record.kind).toBe('escalation.repeated');
         expect(again.record.details).toMatchObject({ sponsors: ['S1', 'S2'], step: 3 });
         // And again, one SLA later.
-        const next = climb(facts(severity, 3, again.arrival.dueAt, 3), ctx(), again.arrival.dueAt);
+        const next = climb(
+          facts(severity, 3, again.arrival.dueAt, 3),
+          anyTime,
+          again.arrival.dueAt,
+        );
         expect(next.kind === 'moves' && next.repeat && next.step === 4).toBe(true);
       });
 
@@ -127,6 +135,18 @@ describe('the ladder', () => {
     });
   }
 
+  it('waits longer when a zone learned since puts the level outside its working hours', () => {
+    // Reached at 10:00 UTC, due at 14:00 as if in UTC; U1 turns out to be in Tokyo (19:00 there).
+    const tokyo = ctx({ zoneOf: (u) => (u === 'U1' ? 'Asia/Tokyo' : 'UTC') });
+    const stored = facts('high', 1, new Date(NOW.getTime() + SLAS.high));
+    const step = climb(stored, tokyo, stored.dueAt);
+    // 09:00 Wednesday in Tokyo is 00:00 UTC; four hours on.
+    expect(step).toEqual({ kind: 'waits', dueAt: at('2026-12-02T04:00:00Z') });
+    // Critical is never held.
+    const critical = facts('critical', 1, new Date(NOW.getTime() + SLAS.critical));
+    expect(climb(critical, tokyo, critical.dueAt).kind).toBe('moves');
+  });
+
   it('skips a level that names nobody', () => {
     const gap = ctx({ path: { level1: ['U1'], level2: [], level3: ['U3'] } });
     const step = climb(facts('critical', 1, NOW), gap, NOW);
@@ -134,7 +154,10 @@ describe('the ladder', () => {
   });
 
   it('with only level 1, its first miss repeats to level 1 and the sponsors', () => {
-    const one = ctx({ path: { level1: ['U1', 'S1'], level2: [], level3: [] } });
+    const one = ctx({
+      path: { level1: ['U1', 'S1'], level2: [], level3: [] },
+      workingHours: 'off',
+    });
     const step = climb(facts('high', 1, NOW), one, NOW);
     expect(step.kind === 'moves' && step.repeat).toBe(true);
     if (step.kind === 'moves')

@@ -457,6 +457,16 @@ describe('working hours', () => {
       .where('user_id', '=', tokyo)
       .executeTakeFirst();
     expect(cached?.time_zone).toBe('Asia/Tokyo');
+
+    // The medium one's SLA (1d) runs from 09:00 Tokyo (00:00 UTC on 2 December), not from when
+    // it was raised: a day after raising it has not moved; a day after Tokyo's morning it has.
+    t = new Date('2026-12-02T09:30:01Z').getTime();
+    await dueMomentsRunNow();
+    expect((await escalationRow(e.engagement.id, 'ES-1')).level).toBe(1);
+    expect((await escalationRow(e.engagement.id, 'ES-2')).level).toBe(2);
+    t = new Date('2026-12-03T00:00:01Z').getTime();
+    await dueMomentsRunNow();
+    expect(await escalationRow(e.engagement.id, 'ES-1')).toMatchObject({ level: 2, step: 1 });
   });
 });
 
