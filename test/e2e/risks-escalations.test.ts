@@ -393,14 +393,34 @@ describe('after the last level', () => {
     const row = await escalationRow(e.engagement.id, 'ES-1');
     expect(row).toMatchObject({ level: 1, step: 1, state: 'open' });
     expect([...row.reached_ids].sort()).toEqual([...EXECS].sort());
-    // Now any sponsor may acknowledge it.
-    const eveDm = escalationDms('ES-1').find((d) => d.user === EVE);
-    await h.driver.blockAction(
-      EVE,
-      { actionId: RISK.acknowledgeAction, value: row.id },
-      { channelId: eveDm?.channel ?? '', messageTs: eveDm?.ts ?? '' },
-    );
+    // Now any sponsor may acknowledge it; two pressing at once record one acknowledgement.
+    const press = (user: string) => {
+      const dm = escalationDms('ES-1').find((d) => d.user === user);
+      return h.driver.blockAction(
+        user,
+        { actionId: RISK.acknowledgeAction, value: row.id },
+        { channelId: dm?.channel ?? '', messageTs: dm?.ts ?? '' },
+      );
+    };
+    const presses = await Promise.all([press(EVE), press(EVAN)]);
     await h.app.idle();
+    const said = presses.flatMap((p) => h.fake.responses(p.responseUrl)).map((r) => r.body.text);
+    expect(said).toEqual(['ES-1 is already acknowledged.']);
+    expect((await escalationRow(e.engagement.id, 'ES-1')).state).toBe('acknowledged');
+    // Every copy (Erin's twice: level 1, then the repeat; Evan's; Eve's) shows who acted.
+    const copies = await h.db
+      .selectFrom('governance_message')
+      .select(['channel_id', 'ts'])
+      .where('subject_id', '=', row.id)
+      .execute();
+    expect(copies).toHaveLength(4);
+    const updated = h.fake.callsTo('chat.update');
+    for (const copy of copies) {
+      const last = updated
+        .filter((u) => u.args.channel === copy.channel_id && u.args.ts === copy.ts)
+        .at(-1);
+      expect(json(last?.args.blocks)).toContain('*Acknowledged* by');
+    }
     t += 5 * H;
     await dueMomentsRunNow();
     const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
