@@ -11,6 +11,7 @@ import { sendNotice } from './send-notice.js';
 import { sendReminder } from './send-reminder.js';
 import { setUpPartnerChannel } from './set-up-partner-channel.js';
 import { updateApprovalCopies } from './update-approval-copies.js';
+import { updateCharterAck } from './update-charter-ack.js';
 
 /** Every follow-up job, registered once: each is a queue, and workers run each. */
 export const JOBS: readonly JobDefinition[] = [
@@ -26,6 +27,7 @@ export const JOBS: readonly JobDefinition[] = [
   notifyScopeAmended,
   setUpPartnerChannel,
   sendNotice,
+  updateCharterAck,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

@@ -15,6 +15,8 @@ export const JOB = {
   enforceChannelGate: 'enforce-channel-gate',
   notifyScopeAmended: 'notify-scope-amended',
   sendNotice: 'send-notice',
+  updateCharterAck: 'update-charter-ack',
+  notifyGatedPartner: 'notify-gated-partner',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -102,5 +104,20 @@ export async function partnerChannelSetUp(
       steps: [...setUp.steps],
     },
     { key: `${setUp.engagementId}:${setUp.recordSeq}` },
+  );
+}
+
+/**
+ * A charter acknowledgement committed from a click on the request message: that message is
+ * re-rendered in place from the committed acknowledgements. Key: the message.
+ */
+export async function charterAckShown(
+  change: Change,
+  shown: { engagementId: string; channelId: string; ts: string; responseUrl?: string },
+): Promise<void> {
+  await change.enqueue(
+    JOB.updateCharterAck,
+    { teamId: change.teamId, actorId: change.actor.userId, ...shown },
+    { key: `${shown.engagementId}:${shown.channelId}:${shown.ts}` },
   );
 }
