@@ -1,5 +1,6 @@
 import { enforceChannelGate } from './enforce-channel-gate.js';
 import type { JobDefinition } from './job.js';
+import { notifyGatedPartner } from './notify-gated-partner.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
 import { notifyScopeAmended } from './notify-scope-amended.js';
@@ -28,6 +29,7 @@ export const JOBS: readonly JobDefinition[] = [
   setUpPartnerChannel,
   sendNotice,
   updateCharterAck,
+  notifyGatedPartner,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';
