@@ -1,4 +1,4 @@
-import type { Change } from './change.js';
+import { type Change, runChange, type ServiceDeps } from './change.js';
 
 // The follow-up jobs services enqueue in their change's transaction (their handlers are in
 // src/jobs/, registered in src/jobs/index.ts under these names). Each helper names the job's
@@ -120,4 +120,21 @@ export async function charterAckShown(
     { teamId: change.teamId, actorId: change.actor.userId, ...shown },
     { key: `${shown.engagementId}:${shown.channelId}:${shown.ts}` },
   );
+}
+
+/** A person's App Home republished from the committed state (coalesced per person). */
+export async function homeChanged(change: Change, userId: string): Promise<void> {
+  await change.enqueue(
+    JOB.publishHome,
+    { teamId: change.teamId, userId },
+    { key: `home:${userId}` },
+  );
+}
+
+/**
+ * Someone opened App Home: it is republished by the publish-home job (coalesced with any
+ * publish already waiting for them), committed by a change that records nothing.
+ */
+export async function homeOpened(deps: ServiceDeps, teamId: string, userId: string): Promise<void> {
+  await runChange(deps, teamId, userId, (change) => homeChanged(change, userId));
 }
