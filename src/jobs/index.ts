@@ -8,6 +8,7 @@ import { publishHome } from './publish-home.js';
 import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
 import { sendApprovalRequest } from './send-approval-request.js';
+import { sendExport } from './send-export.js';
 import { sendNotice } from './send-notice.js';
 import { sendReminder } from './send-reminder.js';
 import { setUpPartnerChannel } from './set-up-partner-channel.js';
@@ -30,6 +31,7 @@ export const JOBS: readonly JobDefinition[] = [
   sendNotice,
   updateCharterAck,
   notifyGatedPartner,
+  sendExport,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Change, runChange, type ServiceDeps } from './change.js';
 
 // The follow-up jobs services enqueue in their change's transaction (their handlers are in
@@ -17,6 +18,7 @@ export const JOB = {
   sendNotice: 'send-notice',
   updateCharterAck: 'update-charter-ack',
   notifyGatedPartner: 'notify-gated-partner',
+  sendExport: 'send-export',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -137,4 +139,36 @@ export async function homeChanged(change: Change, userId: string): Promise<void>
  */
 export async function homeOpened(deps: ServiceDeps, teamId: string, userId: string): Promise<void> {
   await runChange(deps, teamId, userId, (change) => homeChanged(change, userId));
+}
+
+/**
+ * `/amos export` asked for (executives, admins): the file is built and uploaded to the
+ * requester's DM by the send-export job this commits; `responseUrl` hears how it went. Key: the
+ * Slack request (a replay of it is refused before this commits), else a fresh id.
+ */
+export async function exportRequested(
+  deps: ServiceDeps,
+  request: {
+    teamId: string;
+    userId: string;
+    engagementId: string | null;
+    format: 'jsonl' | 'csv';
+    responseUrl?: string;
+  },
+): Promise<void> {
+  const { teamId, userId } = request;
+  await runChange(deps, teamId, userId, async (change) => {
+    await change.authorize('export_log');
+    await change.enqueue(
+      JOB.sendExport,
+      {
+        teamId,
+        userId,
+        engagementId: request.engagementId,
+        format: request.format,
+        ...(request.responseUrl ? { responseUrl: request.responseUrl } : {}),
+      },
+      { key: deps.request?.key ?? randomUUID() },
+    );
+  });
 }
