@@ -4,6 +4,7 @@ import { notifyGatedPartner } from './notify-gated-partner.js';
 import { notifyRequester } from './notify-requester.js';
 import { notifyRoleChange } from './notify-role-change.js';
 import { notifyScopeAmended } from './notify-scope-amended.js';
+import { preparePartnerChannel } from './prepare-partner-channel.js';
 import { publishHome } from './publish-home.js';
 import { reconcileGates } from './reconcile-gates.js';
 import { reportSlackFailure } from './report-slack-failure.js';
@@ -32,6 +33,7 @@ export const JOBS: readonly JobDefinition[] = [
   updateCharterAck,
   notifyGatedPartner,
   sendExport,
+  preparePartnerChannel,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

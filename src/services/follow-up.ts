@@ -19,6 +19,7 @@ export const JOB = {
   updateCharterAck: 'update-charter-ack',
   notifyGatedPartner: 'notify-gated-partner',
   sendExport: 'send-export',
+  preparePartnerChannel: 'prepare-partner-channel',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -171,4 +172,31 @@ export async function exportRequested(
       { key: deps.request?.key ?? randomUUID() },
     );
   });
+}
+
+/**
+ * An engagement created, or a channel asked for it later: its partner channel created (or the
+ * linked one checked) in Slack and the asker sent the summary. Key: the engagement and what
+ * asked for it (a record's seq, or the request).
+ */
+export async function partnerChannelPrepared(
+  change: Change,
+  prepare: {
+    engagementId: string;
+    channel: { kind: 'create'; name: string } | { kind: 'check'; channelId: string };
+    summary: 'created' | 'linked';
+    key: string;
+  },
+): Promise<void> {
+  await change.enqueue(
+    JOB.preparePartnerChannel,
+    {
+      teamId: change.teamId,
+      engagementId: prepare.engagementId,
+      userId: change.actor.userId,
+      channel: prepare.channel,
+      summary: prepare.summary,
+    },
+    { key: `${prepare.engagementId}:${prepare.key}` },
+  );
 }
