@@ -371,10 +371,40 @@ describe('/amos new', () => {
     });
     expect(linked.json ?? {}).not.toHaveProperty('response_action');
     expect((await engagement('globex-h1'))?.partner_channel_id).toBe(channel.id);
+    // Checked and told by the prepare-partner-channel job, once each.
+    await settle();
+    expect(h.fake.callsTo('conversations.info').map((c) => c.args.channel)).toEqual([channel.id]);
+    const told = h.fake
+      .directMessages(TEAM.id, 'U0OPER')
+      .filter((m) => String(m.text).includes(`<#${channel.id}> is now the partner channel`));
+    expect(told).toHaveLength(1);
     expect((await records(created?.id ?? '')).map((r) => r.kind)).toEqual([
       'engagement.created',
       'slack.error',
       'engagement.channel_linked',
     ]);
+  });
+
+  it('creates a channel asked for later by the link modal once, by a job, and says so once', async () => {
+    const later = await createEngagement(h.db, { slug: 'hooli-q2' });
+    const res = await h.driver.viewSubmission('U0OPER', {
+      callbackId: NEW_ENGAGEMENT.linkChannelCallbackId,
+      privateMetadata: JSON.stringify({ engagementId: later.id }),
+      values: {
+        [B.channelName]: { [A]: { type: 'plain_text_input', value: 'hooli-q2-partners' } },
+        [B.channelExisting]: { [A]: { type: 'conversations_select', selected_conversation: null } },
+      },
+    });
+    expect(res.json ?? {}).not.toHaveProperty('response_action');
+    await settle();
+    const creates = h.fake.callsTo('conversations.create');
+    expect(creates.map((c) => c.args.name)).toEqual(['hooli-q2-partners']);
+    const channelId = (creates[0]?.response.channel as { id?: string } | undefined)?.id;
+    expect((await engagement('hooli-q2'))?.partner_channel_id).toBe(channelId);
+    expect((await records(later.id)).map((r) => r.kind)).toEqual(['engagement.channel_linked']);
+    const told = h.fake
+      .directMessages(TEAM.id, 'U0OPER')
+      .filter((m) => String(m.text).includes(`<#${channelId}> is now the partner channel`));
+    expect(told).toHaveLength(1);
   });
 });
