@@ -132,7 +132,7 @@ export async function recordJoinOutcome(
 
 /**
  * A partner user posted in a gated partner channel: records `boundary.partner_message` (ids
- * only, never the text) and returns the notice; undefined when the channel is open, is no
+ * only, never the text) with the job that tells them privately why, and returns it; undefined when the channel is open, is no
  * partner channel, or the poster is no partner user.
  */
 export async function handlePartnerMessage(
@@ -149,7 +149,25 @@ export async function handlePartnerMessage(
       summary: `Partner ${event.userId} posted in the partner channel while ${engagementLabel(row.slug)} is in ${STAGE_LABELS[stage]}: sent a notice.`,
       details: { ...ids(event), stage },
     });
-    return { engagement: gated(row), reason: reasonFor(row, true), record };
+    const engagement = gated(row);
+    const reason = reasonFor(row, true);
+    // The partner's notice is the notify-gated-partner job, committed with the record.
+    await change.enqueue(
+      JOB.notifyGatedPartner,
+      {
+        teamId: event.teamId,
+        userId: event.userId,
+        reason,
+        engagement: {
+          id: engagement.id,
+          slug: engagement.slug,
+          operatorId: engagement.operatorId,
+          partnerChannelId: engagement.partnerChannelId,
+        },
+      },
+      { key: `${row.id}:${record.seq}` },
+    );
+    return { engagement, reason, record };
   });
 }
 
