@@ -1,3 +1,4 @@
+import { closePartnerChannel } from './close-partner-channel.js';
 import { enforceChannelGate } from './enforce-channel-gate.js';
 import type { JobDefinition } from './job.js';
 import { notifyRequester } from './notify-requester.js';
@@ -26,6 +27,7 @@ export const JOBS: readonly JobDefinition[] = [
   notifyScopeAmended,
   setUpPartnerChannel,
   sendNotice,
+  closePartnerChannel,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

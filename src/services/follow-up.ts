@@ -15,6 +15,8 @@ export const JOB = {
   enforceChannelGate: 'enforce-channel-gate',
   notifyScopeAmended: 'notify-scope-amended',
   sendNotice: 'send-notice',
+  reconcileGates: 'reconcile-gates',
+  closePartnerChannel: 'close-partner-channel',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */

@@ -12,7 +12,7 @@ import {
   partnerMayAct,
 } from '../domain/gating.js';
 import { type Change, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { haltOf, lockEngagementRow } from './engagement-lifecycle-service.js';
 import { JOB } from './follow-up.js';
 
 /** The engagement a gated partner channel belongs to, as the Slack side needs it. */
@@ -223,7 +223,7 @@ async function withPartnerInChannel<T>(
 /** The domain's explanation, naming the stage and the next step (or the wrong organisation). */
 function reasonFor(row: EngagementRow, isMemberOfEngagementOrg: boolean): string {
   const result = partnerMayAct(
-    { slug: row.slug, stage: row.stage as Stage },
+    { slug: row.slug, stage: row.stage as Stage, ...haltOf(row) },
     { isMemberOfEngagementOrg, acknowledgedCharter: true },
   );
   return result.ok ? '' : result.refusal.message;

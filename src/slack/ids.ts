@@ -132,3 +132,14 @@ export const DELIVERY = {
   criterionBlock: (i: number) => `review_criterion_${i}`,
   criterionNoteBlock: (i: number) => `review_note_${i}`,
 } as const;
+
+/**
+ * Stop authority: the executive-only Pause button (value: the engagement id; escalation DMs
+ * carry it) and the reason modal it opens.
+ */
+export const STOP = {
+  pauseEngagement: 'engagement_pause',
+  pauseModal: 'engagement_pause_modal',
+  reasonBlock: 'engagement_pause_reason',
+  inputAction: 'value',
+} as const;

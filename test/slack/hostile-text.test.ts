@@ -26,6 +26,7 @@ import * as roles from '../../src/slack/blocks/roles.js';
 import * as scope from '../../src/slack/blocks/scope.js';
 import * as slackError from '../../src/slack/blocks/slack-error.js';
 import * as status from '../../src/slack/blocks/status.js';
+import * as stopAuthority from '../../src/slack/blocks/stop-authority.js';
 import * as text from '../../src/slack/blocks/text.js';
 import { parsePartnerCommand } from '../../src/slack/inputs/partners.js';
 import { parseRoleCommand } from '../../src/slack/inputs/roles.js';
@@ -60,6 +61,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   scope,
   'slack-error': slackError,
   status,
+  'stop-authority': stopAuthority,
   text,
 };
 
@@ -416,6 +418,59 @@ const CASES: Record<string, Case | null> = {
     run: () => gating.partnerCommandRefusal('scope', 'It is in draft.'),
   },
   'help.helpMessage': { typed: false, run: () => help.helpMessage(commands) },
+  'stop-authority.pauseButton': {
+    typed: false,
+    run: () => ({ type: 'actions', elements: [stopAuthority.pauseButton('e1')] }),
+  },
+  'stop-authority.pauseModal': {
+    run: () => stopAuthority.pauseModal({ id: 'e1', slug: 'acme-q3', name: HOSTILE }),
+  },
+  'stop-authority.stopReply': {
+    run: () =>
+      stopAuthority.stopReply({
+        action: 'terminate',
+        engagement: {
+          id: 'e1',
+          slug: 'acme-q3',
+          name: HOSTILE,
+          stage: 'terminated',
+          partnerChannelId: 'C0PART',
+        },
+        reason: HOSTILE,
+        record: {} as never,
+        withdrawn: ['CR-1'],
+      }),
+  },
+  'stop-authority.partnerTerminatedNotice': {
+    run: () => stopAuthority.partnerTerminatedNotice('acme-q3', 'C0PART', HOSTILE),
+  },
+  'stop-authority.finalSummaryMessage': {
+    run: () =>
+      stopAuthority.finalSummaryMessage({
+        engagementId: 'e1',
+        slug: 'acme-q3',
+        name: HOSTILE,
+        client: HOSTILE,
+        operatorId: 'U0OPER',
+        partnerChannelId: 'C0PART',
+        reason: HOSTILE,
+        terminatedBy: 'U0EXEC',
+        terminatedAt: AT,
+        transitions: [{ at: AT, from: 'active', to: 'terminated' }],
+        gateTimes: { draft: 3_600_000, active: 86_400_000 },
+        figures: {
+          approvalsOverdue: 0,
+          changesApproved: 1,
+          changesRejected: 2,
+          deliverablesAccepted: 3,
+          deliverablesReturned: 1,
+          overdueItems: 0,
+        },
+        withdrawn: ['CR-1'],
+        recordCount: 12,
+        headHash: 'abcdef0123456789abcdef',
+      }),
+  },
   'home.homeView': {
     run: () =>
       home.homeView(

@@ -4,6 +4,7 @@ import { registerActivationActions } from './activation.js';
 import { registerApprovalActions } from './approval.js';
 import { registerEngagementActions } from './engagement.js';
 import { registerScopeActions } from './scope.js';
+import { registerStopActions } from './stop-authority.js';
 
 /** Registers every button and menu handler (one file per handler beside this one). */
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -11,4 +12,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   registerApprovalActions(app, deps);
   registerActivationActions(app, deps);
   registerEngagementActions(app, deps);
+  registerStopActions(app, deps);
 }

@@ -24,6 +24,7 @@ import { role } from './role.js';
 import { scope } from './scope.js';
 import { stage } from './stage.js';
 import { status } from './status.js';
+import { pause, resume, terminate } from './stop-authority.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
 /** Every `/amos` subcommand, in the order help lists them. */
@@ -40,6 +41,9 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   stage,
   fit,
   activate,
+  pause,
+  resume,
+  terminate,
   status,
   log,
   exportLog,

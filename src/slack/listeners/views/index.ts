@@ -5,6 +5,7 @@ import { registerEngagementViews } from './engagement.js';
 import { registerFitView } from './fit.js';
 import { registerGovernedDeliveryViews } from './governed-delivery.js';
 import { registerScopeViews } from './scope.js';
+import { registerStopViews } from './stop-authority.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
 export function registerViews(app: App, deps: SlackDeps): void {
@@ -13,4 +14,5 @@ export function registerViews(app: App, deps: SlackDeps): void {
   registerFitView(app, deps);
   registerEngagementViews(app, deps);
   registerGovernedDeliveryViews(app, deps);
+  registerStopViews(app, deps);
 }

@@ -1,0 +1,344 @@
+import { withdrawPendingApprovals } from '../db/approval-repository.js';
+import { claimOnce } from '../db/delivery-repository.js';
+import {
+  type EngagementRow,
+  findEngagementByChannel,
+  findEngagementById,
+  findEngagementBySlug,
+} from '../db/engagement-repository.js';
+import {
+  chainHead,
+  type GovernanceCounts,
+  governanceCounts,
+  listTerminationWithdrawals,
+  listTransitions,
+} from '../db/governance-repository.js';
+import { listPartnerMemberIds } from '../db/partner-member-repository.js';
+import type { ChainedRecord } from '../domain/decision-record.js';
+import { engagementLabel, STAGE_LABELS, type Stage } from '../domain/engagement.js';
+import { refuse } from '../domain/errors.js';
+import { gateTimes, type RecordedTransition } from '../domain/governance.js';
+import { TRANSITIONS } from '../domain/transitions.js';
+import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
+import {
+  applyTransition,
+  type LockedEngagement,
+  lockWithFacts,
+  resolveEngagement,
+} from './engagement-lifecycle-service.js';
+import { approvalMoved, JOB, partnerChannelSetUp } from './follow-up.js';
+import { actorWith } from './read-access.js';
+import { cancelApprovalReminders } from './scheduler-service.js';
+
+// Stop authority (PRODUCT.md section 6, the seed's "Stop Authority"): any one executive pauses,
+// resumes or terminates an engagement (N of M does not apply). Each is one lifecycle transition
+// through the transition table, recorded, with its Slack effects as jobs in the same change.
+
+export type StopAction = 'pause' | 'resume' | 'terminate';
+
+/**
+ * The engagement by id (a button, a modal), or as a command names it: `typed` is the command's
+ * text split at its first word, which is the slug when an engagement has it; otherwise the
+ * engagement is the partner channel's and the whole text is the reason.
+ */
+export type StopTarget =
+  | { engagementId: string }
+  | {
+      typed: { readonly word?: string; readonly rest: string; readonly whole: string };
+      channelId?: string;
+    };
+
+export interface StopRequest {
+  readonly teamId: string;
+  readonly userId: string;
+  readonly action: StopAction;
+  readonly target: StopTarget;
+  /** Required to pause and to terminate (the domain asks for it when missing); commands give `typed`. */
+  readonly reason?: string;
+}
+
+/** What a pause, resume or termination committed, for the reply. */
+export interface StopOutcome {
+  readonly action: StopAction;
+  readonly engagement: {
+    readonly id: string;
+    readonly slug: string;
+    readonly name: string;
+    readonly stage: Stage;
+    readonly partnerChannelId: string | null;
+  };
+  readonly reason?: string;
+  readonly record: ChainedRecord;
+  /** Approval requests (REF) withdrawn by a termination. */
+  readonly withdrawn: readonly string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Pause, resume or terminate, by an executive, in one transaction:
+ * - pause: `engagement.paused` recorded with the reason; who and why kept on the engagement, so
+ *   every partner refusal names them; the partner channel reconciled (partners removed in
+ *   enforce mode, warned in warn mode, each a boundary event);
+ * - resume: `engagement.resumed`; the partner organisation's members invited back;
+ * - terminate: `engagement.terminated`; every pending approval request withdrawn (recorded, its
+ *   copies updated in place); the partner channel closed (partners removed, the final summary of
+ *   the decision record posted, the channel archived).
+ * Role, stage and reason are the transition table's; a refusal changes nothing.
+ */
+export async function stopWork(deps: ServiceDeps, request: StopRequest): Promise<StopOutcome> {
+  const { teamId, userId, action, target } = request;
+  return runChange(deps, teamId, userId, async (change) => {
+    // Who may stop work is settled before which engagement: nobody else learns what exists.
+    await change.authorize(action);
+    const found = await targetOf(change, target);
+    const locked = await lockWithFacts(change, found.engagementId);
+    const engagementId = found.engagementId;
+    const reason = (found.reason ?? request.reason)?.trim();
+    const { outcome, record } = await applyTransition(
+      change,
+      locked,
+      action,
+      reason ? { reason } : {},
+      deps.admins,
+    );
+    await setHalt(change, locked.engagement, action === 'resume' ? undefined : (reason ?? ''));
+    const withdrawn = action === 'terminate' ? await withdrawApprovals(change, engagementId) : [];
+    await stopEffects(change, locked, action, record);
+    const e = locked.engagement;
+    return {
+      action,
+      engagement: {
+        id: e.id,
+        slug: e.slug,
+        name: e.name,
+        stage: outcome.to,
+        partnerChannelId: e.partner_channel_id,
+      },
+      ...(reason ? { reason } : {}),
+      record,
+      withdrawn,
+    };
+  });
+}
+
+/**
+ * Read only, for a Pause button: the engagement it names, once the presser is shown to hold the
+ * right to pause (a partner or anyone else without it is refused here and nothing opens).
+ */
+export async function pauseForm(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; engagementId: string },
+): Promise<{ id: string; slug: string; name: string; stage: Stage }> {
+  await actorWith(deps, request.teamId, request.userId, 'pause');
+  const engagement = UUID.test(request.engagementId)
+    ? await findEngagementById(deps.db, request.teamId, request.engagementId)
+    : undefined;
+  if (!engagement) return notFound('That engagement no longer exists in this workspace.');
+  const stage = engagement.stage as Stage;
+  if (!TRANSITIONS.pause.from.includes(stage)) {
+    const name = engagementLabel(engagement.slug);
+    check(
+      refuse(
+        'wrong_stage',
+        stage === 'paused'
+          ? `${name} is already *paused*; an executive can resume it (\`/amos resume ${engagement.slug}\`) or terminate it.`
+          : `${name} is *${STAGE_LABELS[stage]}*: only an active engagement can be paused.`,
+      ),
+    );
+  }
+  return {
+    id: engagement.id,
+    slug: engagement.slug,
+    name: engagement.name,
+    stage: engagement.stage as Stage,
+  };
+}
+
+async function targetOf(
+  change: Change,
+  target: StopTarget,
+): Promise<{ engagementId: string; reason?: string }> {
+  if ('engagementId' in target) {
+    if (!UUID.test(target.engagementId)) {
+      return notFound('That engagement no longer exists in this workspace.');
+    }
+    return { engagementId: target.engagementId };
+  }
+  const { word, rest, whole } = target.typed;
+  const bySlug = word ? await findEngagementBySlug(change.trx, change.teamId, word) : undefined;
+  if (bySlug) return { engagementId: bySlug.id, reason: rest };
+  const inChannel = target.channelId
+    ? await findEngagementByChannel(change.trx, change.teamId, target.channelId)
+    : undefined;
+  if (inChannel) return { engagementId: inChannel.id, reason: whole };
+  const found = await resolveEngagement(change.trx, change.teamId, word, undefined);
+  return { engagementId: found.id, reason: rest };
+}
+
+/** Keeps who stopped the work and why on the engagement (cleared on resume). */
+async function setHalt(change: Change, row: EngagementRow, reason: string | undefined) {
+  await change.trx
+    .updateTable('engagement')
+    .set(
+      reason === undefined
+        ? { halt_reason: null, halted_by: null, halted_at: null }
+        : { halt_reason: reason, halted_by: change.actor.userId, halted_at: change.now },
+    )
+    .where('team_id', '=', change.teamId)
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/** Inside a termination: closes the pending approval requests, records each, updates copies. */
+async function withdrawApprovals(change: Change, engagementId: string): Promise<string[]> {
+  const rows = await withdrawPendingApprovals(
+    change.trx,
+    change.teamId,
+    engagementId,
+    change.now,
+    change.actor.userId,
+    'terminated',
+  );
+  for (const row of rows) {
+    await change.record({
+      engagementId,
+      kind: 'approval.withdrawn',
+      subjectRef: row.ref,
+      summary: `${row.ref} withdrawn: the engagement was terminated, so it is no longer up for approval.`,
+      details: { reason: 'terminated', approvalRequestId: row.id, subject: row.subject },
+      capability: 'terminate',
+    });
+    await cancelApprovalReminders(change.trx, change.teamId, row.id, change.now, 'terminated');
+    await approvalMoved(change, { approvalRequestId: row.id, decided: false });
+  }
+  return rows.map((row) => row.ref);
+}
+
+/** The Slack effects, as jobs committed with the transition. Keys: the engagement and the record. */
+async function stopEffects(
+  change: Change,
+  locked: LockedEngagement,
+  action: StopAction,
+  record: ChainedRecord,
+): Promise<void> {
+  const { teamId } = change;
+  const e = locked.engagement;
+  const key = `${e.id}:${record.seq}`;
+  if (e.partner_channel_id) {
+    if (action === 'pause') {
+      // The gate is closed again: reconcile this channel now, as the scheduler does.
+      await change.enqueue(JOB.reconcileGates, { teamId, engagementId: e.id }, { key });
+    } else if (action === 'resume' && locked.facts.partnerOrg) {
+      await partnerChannelSetUp(change, {
+        engagementId: e.id,
+        steps: ['invites'],
+        recordSeq: record.seq,
+      });
+    } else if (action === 'terminate') {
+      await change.enqueue(
+        JOB.closePartnerChannel,
+        { teamId, engagementId: e.id, actorId: change.actor.userId, recordSeq: record.seq },
+        { key },
+      );
+    }
+  }
+  const partners = e.partner_org_id
+    ? await listPartnerMemberIds(change.trx, teamId, e.partner_org_id)
+    : [];
+  const audience = new Set([...e.sponsor_ids, e.operator_id, change.actor.userId, ...partners]);
+  for (const userId of audience) {
+    await change.enqueue(JOB.publishHome, { teamId, userId }, { key: `home:${userId}` });
+  }
+}
+
+/** What the final summary of a terminated engagement's decision record shows. */
+export interface ClosingSummary {
+  readonly engagementId: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly client: string;
+  readonly operatorId: string;
+  readonly partnerChannelId: string;
+  readonly reason: string;
+  readonly terminatedBy: string | null;
+  readonly terminatedAt: Date | null;
+  readonly transitions: readonly RecordedTransition[];
+  readonly gateTimes: Partial<Record<Stage, number>>;
+  readonly figures: GovernanceCounts;
+  readonly withdrawn: readonly string[];
+  readonly recordCount: number;
+  readonly headHash: string | null;
+}
+
+/**
+ * Read after the termination committed (the close-partner-channel job renders it): undefined
+ * unless the engagement is terminated and has a partner channel.
+ */
+export async function loadClosingSummary(
+  deps: ServiceDeps,
+  teamId: string,
+  engagementId: string,
+): Promise<ClosingSummary | undefined> {
+  const e = await findEngagementById(deps.db, teamId, engagementId);
+  if (e?.stage !== 'terminated' || !e.partner_channel_id) return undefined;
+  const [transitions, counts, withdrawn, head] = await Promise.all([
+    listTransitions(deps.db, teamId, [e.id]),
+    governanceCounts(deps.db, teamId, [e.id], new Date(0), '0001-01-01'),
+    listTerminationWithdrawals(deps.db, teamId, e.id),
+    chainHead(deps.db, teamId, e.id),
+  ]);
+  const path = transitions.get(e.id) ?? [];
+  const end = e.halted_at ?? path.at(-1)?.at ?? deps.clock.now();
+  return {
+    engagementId: e.id,
+    slug: e.slug,
+    name: e.name,
+    client: e.client,
+    operatorId: e.operator_id,
+    partnerChannelId: e.partner_channel_id,
+    reason: e.halt_reason ?? '',
+    terminatedBy: e.halted_by,
+    terminatedAt: e.halted_at,
+    transitions: path,
+    gateTimes: gateTimes(e.created_at, 'terminated', path, end).byStage,
+    figures: counts.get(e.id) ?? {
+      approvalsOverdue: 0,
+      changesApproved: 0,
+      changesRejected: 0,
+      deliverablesAccepted: 0,
+      deliverablesReturned: 0,
+      overdueItems: 0,
+    },
+    withdrawn,
+    recordCount: head.count,
+    headHash: head.headHash,
+  };
+}
+
+/**
+ * Records `channel.archived` once Slack archived a terminated engagement's partner channel, as
+ * its own change; at most once per `onceKey` (a retried job records nothing twice).
+ */
+export async function recordChannelArchived(
+  deps: ServiceDeps,
+  done: {
+    teamId: string;
+    userId: string;
+    engagementId: string;
+    channelId: string;
+    onceKey: string;
+  },
+): Promise<ChainedRecord | undefined> {
+  return runChange(deps, done.teamId, done.userId, async (change) => {
+    if (!(await claimOnce(change.trx, done.teamId, done.onceKey))) return undefined;
+    return change.record({
+      engagementId: done.engagementId,
+      kind: 'channel.archived',
+      subjectRef: null,
+      summary: `The partner channel ${done.channelId} was archived after the final summary was posted.`,
+      details: { channel: done.channelId },
+      capability: 'terminate',
+    });
+  });
+}
