@@ -8,6 +8,8 @@ export const EVENTS = {
 
 export const HOME = {
   helpBlock: 'home_help',
+  /** "Review" next to a deliverable waiting for review (value: `<slug> <DL-n>`). */
+  reviewDeliverableAction: 'home_review_deliverable',
 } as const;
 
 /** Partner activation, the charter acknowledgement, and partner channel gating. */

@@ -3,6 +3,7 @@ import type { SlackDeps } from '../../context.js';
 import { registerActivationActions } from './activation.js';
 import { registerApprovalActions } from './approval.js';
 import { registerEngagementActions } from './engagement.js';
+import { registerHomeActions } from './home.js';
 import { registerScopeActions } from './scope.js';
 import { registerStopActions } from './stop-authority.js';
 
@@ -13,4 +14,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   registerActivationActions(app, deps);
   registerEngagementActions(app, deps);
   registerStopActions(app, deps);
+  registerHomeActions(app, deps);
 }
