@@ -5,6 +5,7 @@ import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
   commandReply,
   EXECS,
+  eventually,
   json,
   OPERATOR,
   recordsOf,
@@ -91,6 +92,12 @@ describe('pause and resume', () => {
     // …and in the partner channel itself, by the channel gate.
     const inChannel = await commandReply(h, e.partner, 'deliver', { channelId: e.channelId });
     expect(inChannel.text).toContain('Controls breached &lt;!channel&gt;');
+
+    // `/amos status` says who paused it and why.
+    const shown = await commandReply(h, OPERATOR, `status ${e.slug}`);
+    expect(json(shown.body)).toContain(
+      `*Paused* by <@${ERIN}>: “Controls breached &lt;!channel&gt;”`,
+    );
 
     // Pausing twice is refused and records nothing.
     const count = (await recordsOf(h, e.engagement.id)).length;
@@ -289,5 +296,36 @@ describe('terminate', () => {
     expect(deliver.text).toContain('terminated');
     expect(deliver.text).toContain('Legal said no');
     await chainVerifies(e.slug);
+  });
+});
+
+describe('pause in warn mode', () => {
+  it('warns the partners in the channel instead of removing them, each recorded', async () => {
+    const warn = await startHarness({
+      clock: steppingClock('2026-12-01T10:00:00Z'),
+      env: { AMOS_GATING_MODE: 'warn' },
+    });
+    try {
+      const e = await activeEngagement(warn);
+      const channel = warn.fake.channel(TEAM.id, e.channelId);
+      for (const id of e.members) channel?.members.push(id);
+      const res = await warn.driver.command(ERIN!, `pause ${e.slug} Scope dispute`);
+      expect(String((res.json as { text?: string }).text)).toContain('is paused');
+      await warn.app.idle();
+      await eventually(async () => {
+        const records = await recordsOf(warn, e.engagement.id);
+        expect(records.filter((r) => r.kind === 'boundary.partner_warned')).toHaveLength(2);
+      });
+      expect(warn.fake.callsTo('conversations.kick')).toEqual([]);
+      const warned = warn.fake.callsTo('chat.postEphemeral').map((c) => c.args.user);
+      expect(warned.sort()).toEqual([...e.members].sort());
+      expect(String(warn.fake.callsTo('chat.postEphemeral')[0]?.args.text)).toContain(
+        'Scope dispute',
+      );
+      const [chain] = await verifyLog(warn.db, { teamId: TEAM.id, engagementSlug: e.slug });
+      expect(chain?.verification.ok).toBe(true);
+    } finally {
+      await warn.stop();
+    }
   });
 });

@@ -478,7 +478,10 @@ const CASES: Record<string, Case | null> = {
         {
           actor: { userId: 'U0EXEC', roles: ['executive'] } as never,
           waiting: { views: [approvalView()], total: 1 },
-          engagements: [{ slug: 'acme-q3', name: HOSTILE, stage: 'draft' }],
+          engagements: [
+            { slug: 'acme-q3', name: HOSTILE, stage: 'draft' },
+            { slug: 'acme-q4', name: HOSTILE, stage: 'diagnostic_submitted' },
+          ],
           partnerView: false,
           reviews: [{ slug: 'acme-q3', ref: 'DL-1', scopeRef: 'SC-1', version: 2 }],
           governance: [
@@ -645,7 +648,12 @@ const CASES: Record<string, Case | null> = {
   'status.statusMessage': {
     run: () =>
       status.statusMessage({
-        engagement: engagementRow,
+        engagement: {
+          ...engagementRow,
+          stage: 'paused',
+          halt_reason: HOSTILE,
+          halted_by: 'U0EXEC',
+        } as EngagementRow,
         next: {
           stage: 'draft',
           blockers: [`a date on stage checkpoint SR-1 (${HOSTILE})`],

@@ -34,6 +34,23 @@ export function homeView(
     if (content.actor.roles.some((r) => r === 'executive' || r === 'admin')) {
       blocks.push(header('Waiting on you'), ...waitingList(content.waiting).blocks);
     }
+    if (content.actor.roles.some((r) => r === 'executive' || r === 'admin')) {
+      const outputs = content.engagements.filter((e) => e.stage === 'diagnostic_submitted');
+      if (outputs.length > 0) {
+        blocks.push(
+          header('Diagnostics waiting for Output Review'),
+          section(
+            outputs
+              .slice(0, REVIEWS_SHOWN)
+              .map(
+                (e) =>
+                  `• *${engagementLabel(e.slug)}* · ${esc(e.name)} · \`/amos review ${e.slug}\``,
+              )
+              .join('\n'),
+          ),
+        );
+      }
+    }
     const reviews = content.reviews ?? [];
     if (reviews.length > 0) {
       blocks.push(
