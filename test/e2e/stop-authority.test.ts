@@ -63,6 +63,11 @@ describe('pause and resume', () => {
     expect(await stageOf(h, e.engagement.id)).toBe('paused');
     await h.app.idle();
 
+    // App Home is refreshed for the people it concerns (sponsors, operator, partners).
+    const homes = h.fake.callsTo('views.publish').map((c) => c.args.user_id);
+    expect(homes).toEqual(expect.arrayContaining([ERIN, EVAN, OPERATOR, e.partner]));
+    expect(json(h.fake.callsTo('views.publish').at(-1)?.args.view)).toContain('*paused*');
+
     // The channel is gated again: both partners removed, each a boundary event.
     const kicked = h.fake.callsTo('conversations.kick').map((c) => c.args.user);
     expect(kicked.sort()).toEqual([...e.members].sort());
