@@ -68,6 +68,7 @@ export const reconcileGates = defineJob({
           channelId: channel.channelId,
           userId,
           mode: ctx.config.gatingMode,
+          found: true,
         });
       }
     }
