@@ -59,6 +59,7 @@ export interface StopRequest {
 
 /** What a pause, resume or termination committed, for the reply. */
 export interface StopOutcome {
+  readonly teamId: string;
   readonly action: StopAction;
   readonly engagement: {
     readonly id: string;
@@ -66,7 +67,11 @@ export interface StopOutcome {
     readonly name: string;
     readonly stage: Stage;
     readonly partnerChannelId: string | null;
+    readonly sponsorIds: readonly string[];
+    readonly operatorId: string;
   };
+  /** The executive who acted. */
+  readonly actorId: string;
   readonly reason?: string;
   readonly record: ChainedRecord;
   /** Approval requests (REF) withdrawn by a termination. */
@@ -107,6 +112,7 @@ export async function stopWork(deps: ServiceDeps, request: StopRequest): Promise
     await stopEffects(change, locked, action, record);
     const e = locked.engagement;
     return {
+      teamId,
       action,
       engagement: {
         id: e.id,
@@ -114,7 +120,10 @@ export async function stopWork(deps: ServiceDeps, request: StopRequest): Promise
         name: e.name,
         stage: outcome.to,
         partnerChannelId: e.partner_channel_id,
+        sponsorIds: e.sponsor_ids,
+        operatorId: e.operator_id,
       },
+      actorId: change.actor.userId,
       ...(reason ? { reason } : {}),
       record,
       withdrawn,

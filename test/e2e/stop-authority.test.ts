@@ -63,6 +63,14 @@ describe('pause and resume', () => {
     expect(await stageOf(h, e.engagement.id)).toBe('paused');
     await h.app.idle();
 
+    // The operator and the other sponsors are told; the executive who paused is not.
+    const told = h.fake.directMessages(TEAM.id, OPERATOR).map((m) => m.text);
+    expect(told.some((t) => t.includes(`<@${ERIN}> paused *${e.slug.toUpperCase()}*`))).toBe(true);
+    expect(h.fake.directMessages(TEAM.id, EVAN!).some((m) => m.text.includes('paused'))).toBe(true);
+    expect(h.fake.directMessages(TEAM.id, ERIN!).some((m) => m.text.includes('paused *'))).toBe(
+      false,
+    );
+
     // App Home is refreshed for the people it concerns (sponsors, operator, partners).
     const homes = h.fake.callsTo('views.publish').map((c) => c.args.user_id);
     expect(homes).toEqual(expect.arrayContaining([ERIN, EVAN, OPERATOR, e.partner]));

@@ -182,6 +182,23 @@ const echo = { shows: '`&lt;!channel&gt;` is not something' };
 const logShows = 'Evil @channel @here @everyone &lt;@U123&gt; &lt;#C123&gt; &lt;!subteam^S1&gt;';
 
 const scopeVersion = { version: 2, changeRef: 'CR-1', items };
+const stopOutcome = {
+  teamId: 'T1',
+  action: 'terminate' as const,
+  engagement: {
+    id: 'e1',
+    slug: 'acme-q3',
+    name: HOSTILE,
+    stage: 'terminated' as const,
+    partnerChannelId: 'C0PART',
+    sponsorIds: ['U0ERIN'],
+    operatorId: 'U0OPER',
+  },
+  actorId: 'U0ERIN',
+  reason: HOSTILE,
+  record: {} as never,
+  withdrawn: ['CR-1'],
+};
 const CASES: Record<string, Case | null> = {
   'governed-delivery.changeRequestModal': {
     run: () => governedDelivery.changeRequestModal({ slug: 'acme-q3' }, scopeVersion),
@@ -426,21 +443,9 @@ const CASES: Record<string, Case | null> = {
     run: () => stopAuthority.pauseModal({ id: 'e1', slug: 'acme-q3', name: HOSTILE }),
   },
   'stop-authority.stopReply': {
-    run: () =>
-      stopAuthority.stopReply({
-        action: 'terminate',
-        engagement: {
-          id: 'e1',
-          slug: 'acme-q3',
-          name: HOSTILE,
-          stage: 'terminated',
-          partnerChannelId: 'C0PART',
-        },
-        reason: HOSTILE,
-        record: {} as never,
-        withdrawn: ['CR-1'],
-      }),
+    run: () => stopAuthority.stopReply(stopOutcome),
   },
+  'stop-authority.stopNotice': { run: () => stopAuthority.stopNotice(stopOutcome) },
   'stop-authority.partnerTerminatedNotice': {
     run: () => stopAuthority.partnerTerminatedNotice('acme-q3', 'C0PART', HOSTILE),
   },

@@ -75,6 +75,22 @@ export function stopReply(outcome: StopOutcome): string {
   }
 }
 
+const VERBS = { pause: 'paused', resume: 'resumed', terminate: 'terminated' } as const;
+
+/** DM to the sponsors and the operator (not the executive who acted) after a stop decision. */
+export function stopNotice(outcome: StopOutcome): Rendered {
+  const name = engagementLabel(outcome.engagement.slug);
+  const why = outcome.reason ? `: “${esc(outcome.reason)}”` : '.';
+  const then =
+    outcome.action === 'pause'
+      ? ' Partner work is frozen until an executive resumes it.'
+      : outcome.action === 'resume'
+        ? ' Partners may act again.'
+        : ' This is final.';
+  const text = `:information_source: <@${outcome.actorId}> ${VERBS[outcome.action]} *${name}* (${esc(outcome.engagement.name)})${why}${then} \`/amos status ${outcome.engagement.slug}\` shows where it stands.`;
+  return { text, blocks: [section(text)] };
+}
+
 /** DM to a partner removed from the partner channel because the engagement was terminated. */
 export function partnerTerminatedNotice(slug: string, channelId: string, reason: string): string {
   return `:octagonal_sign: ${engagementLabel(slug)} was terminated: “${esc(reason)}”. You were removed from <#${channelId}>, which is archived; no further partner work is accepted. This is recorded in the engagement’s decision record.`;

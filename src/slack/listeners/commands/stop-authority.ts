@@ -2,6 +2,7 @@ import { type StopAction, stopWork } from '../../../services/stop-authority-serv
 import { stopReply } from '../../blocks/stop-authority.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseStopArgs } from '../../inputs/stop-authority.js';
+import { stopDecisionDeps } from '../engagement-notices.js';
 import type { Subcommand } from './subcommand.js';
 
 /**
@@ -13,7 +14,7 @@ function stopCommand(action: StopAction): Subcommand {
   return {
     ...COMMAND_HELP[action],
     async run({ args, command, teamId, userId, ack, deps }) {
-      const outcome = await stopWork(deps.services.deps, {
+      const outcome = await stopWork(stopDecisionDeps(deps.services.deps), {
         teamId,
         userId,
         action,

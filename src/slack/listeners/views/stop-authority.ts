@@ -7,6 +7,7 @@ import { STOP } from '../../ids.js';
 import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import { stopDecisionDeps } from '../engagement-notices.js';
 
 const REASON = STOP.reasonBlock;
 
@@ -23,7 +24,7 @@ export function registerStopViews(app: App, deps: SlackDeps): void {
       const reason = new ModalValues(view.state.values, STOP.inputAction).text(REASON, 'lines');
       let outcome: Awaited<ReturnType<typeof stopWork>>;
       try {
-        outcome = await stopWork(deps.services.deps, {
+        outcome = await stopWork(stopDecisionDeps(deps.services.deps), {
           teamId,
           userId: body.user.id,
           action: 'pause',
