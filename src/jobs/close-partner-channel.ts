@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isDelivered } from '../db/delivery-repository.js';
 import { partnerUsersAmong } from '../db/reconcile-repository.js';
-import { JOB } from '../services/follow-up.js';
-import { recordJoinOutcome } from '../services/gating-service.js';
 import {
   type ClosingSummary,
   loadClosingSummary,
   recordChannelArchived,
-} from '../services/stop-authority-service.js';
+} from '../services/closing-summary-service.js';
+import { JOB } from '../services/follow-up.js';
+import { recordJoinOutcome } from '../services/gating-service.js';
 import { finalSummaryMessage, partnerTerminatedNotice } from '../slack/blocks/stop-authority.js';
 import { deliverMessage } from './deliver.js';
 import { defineJob, type JobContext } from './job.js';
