@@ -106,3 +106,18 @@ export async function partnerChannelSetUp(
     { key: `${setUp.engagementId}:${setUp.recordSeq}` },
   );
 }
+
+/**
+ * Something App Home shows changed for these people (what waits on them, an engagement's stage
+ * or figures): each one's App Home republished by the coalesced publish-home job.
+ */
+export async function homesChanged(change: Change, userIds: Iterable<string>): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    if (!userId) continue;
+    await change.enqueue(
+      JOB.publishHome,
+      { teamId: change.teamId, userId },
+      { key: `home:${userId}` },
+    );
+  }
+}

@@ -17,7 +17,7 @@ import {
   lockWithFacts,
   resolveEngagement,
 } from './engagement-lifecycle-service.js';
-import { approvalMoved, JOB, partnerChannelSetUp } from './follow-up.js';
+import { approvalMoved, homesChanged, JOB, partnerChannelSetUp } from './follow-up.js';
 import { actorWith } from './read-access.js';
 import { cancelApprovalReminders } from './scheduler-service.js';
 
@@ -247,8 +247,5 @@ async function stopEffects(
   const partners = e.partner_org_id
     ? await listPartnerMemberIds(change.trx, teamId, e.partner_org_id)
     : [];
-  const audience = new Set([...e.sponsor_ids, e.operator_id, change.actor.userId, ...partners]);
-  for (const userId of audience) {
-    await change.enqueue(JOB.publishHome, { teamId, userId }, { key: `home:${userId}` });
-  }
+  await homesChanged(change, [...e.sponsor_ids, e.operator_id, change.actor.userId, ...partners]);
 }

@@ -146,6 +146,13 @@ describe('App Home governance', () => {
     at('2026-12-04T10:00:00Z');
     const e = await activeEngagement(h);
     await deliver(e.partner, e.slug);
+    // The submission itself republishes the reviewers' App Home (no app_home_opened needed).
+    await h.app.idle();
+    const pushed = h.fake
+      .callsTo('views.publish')
+      .filter((c) => c.args.user_id === OPERATOR)
+      .map((c) => JSON.stringify(c.args.view));
+    expect(pushed.at(-1)).toContain(HOME.reviewDeliverableAction);
     const home = await homeOf(OPERATOR);
     expect(home).toContain(HOME.reviewDeliverableAction);
     h.fake.reset();
