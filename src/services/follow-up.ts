@@ -23,6 +23,8 @@ export const JOB = {
   notifyGatedPartner: 'notify-gated-partner',
   sendExport: 'send-export',
   preparePartnerChannel: 'prepare-partner-channel',
+  reconcileGates: 'reconcile-gates',
+  closePartnerChannel: 'close-partner-channel',
 } as const;
 
 /** A new approval request: one DM per sponsor, and App Home refreshed for everyone it concerns. */
@@ -202,4 +204,19 @@ export async function partnerChannelPrepared(
     },
     { key: `${prepare.engagementId}:${prepare.key}` },
   );
+}
+
+/**
+ * Something App Home shows changed for these people (what waits on them, an engagement's stage
+ * or figures): each one's App Home republished by the coalesced publish-home job.
+ */
+export async function homesChanged(change: Change, userIds: Iterable<string>): Promise<void> {
+  for (const userId of new Set(userIds)) {
+    if (!userId) continue;
+    await change.enqueue(
+      JOB.publishHome,
+      { teamId: change.teamId, userId },
+      { key: `home:${userId}` },
+    );
+  }
 }
