@@ -616,5 +616,8 @@ describe('risks from /amos risk', () => {
     expect(home).toContain('Budget &lt;!here&gt; approval');
     expect(home).toContain(RISK.acknowledgeAction);
     expect(home).toContain('engagement_pause');
+    // The engagement's health counts the escalation nobody has acknowledged yet.
+    expect(home).toContain('1 unacknowledged escalation');
+    expect(home).not.toContain('open high or critical risk');
   });
 });
