@@ -238,6 +238,49 @@ export const CASES: readonly BenchCase[] = [
     },
   },
   {
+    // Request i: the operator of engagement 600 + i mod 100 raises a low risk (RK-n, no escalation).
+    name: 'risk-submit',
+    label: 'view_submission: raise a risk',
+    kind: 'decision',
+    build: (ctx, i) => {
+      const { from, count } = GROUPS.scope;
+      const n = from + (i % count);
+      const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
+      const pick = (value: string) => ({
+        value: { type: 'static_select', selected_option: { value } },
+      });
+      return interactive({
+        type: 'view_submission',
+        team: { id: TEAM.id, domain: 'bench' },
+        user: { id: engagementOperator(n), team_id: TEAM.id },
+        api_app_id: 'A0BENCH',
+        trigger_id: `${i}.bench.trigger`,
+        view: {
+          id: `VBENCHRISK${i}`,
+          team_id: TEAM.id,
+          type: 'modal',
+          callback_id: 'risk_modal',
+          private_metadata: JSON.stringify({
+            slug: slug(n),
+            responseUrl: responseUrl(ctx, i),
+            formId: `bench-risk-${ctx.runId}-${i}`,
+          }),
+          state: {
+            values: {
+              risk_title: text(`Bench risk ${ctx.runId}-${i}`),
+              risk_category: pick('timeline'),
+              risk_severity: pick('low'),
+              risk_description: text('The vendor may slip a week.'),
+              risk_mitigation: text('Ask for a weekly check-in'),
+            },
+          },
+          hash: '1.bench',
+        },
+        response_urls: [],
+      });
+    },
+  },
+  {
     // Request i: gated engagement 700 + i mod 300, partner (i div 300) mod 10 of its organisation.
     name: 'member-joined',
     label: 'member_joined_channel (gated channel)',

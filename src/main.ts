@@ -103,6 +103,7 @@ export async function startApp(
       admins: config.admins,
       jobs: jobs.sender,
       reminders: config.reminders,
+      escalations: { slas: config.sla, workingHours: config.workingHours },
     });
     let installationStore: ReturnType<typeof createInstallationStore> | undefined;
     if (config.slack.kind === 'oauth') {

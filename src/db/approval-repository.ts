@@ -87,10 +87,17 @@ export async function withdrawPendingApprovals(
   engagementId: string,
   now: Date,
   withdrawnBy: string,
+  /** Why, when not a send-back: 'terminated' (the engagement was terminated). */
+  reason: string | null = null,
 ): Promise<ApprovalRequestRow[]> {
   const rows = await trx
     .updateTable('approval_request')
-    .set({ status: 'withdrawn', decided_at: now, withdrawn_by: withdrawnBy })
+    .set({
+      status: 'withdrawn',
+      decided_at: now,
+      withdrawn_by: withdrawnBy,
+      withdrawn_reason: reason,
+    })
     .where('team_id', '=', teamId)
     .where('engagement_id', '=', engagementId)
     .where('status', '=', 'pending')

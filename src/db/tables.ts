@@ -101,6 +101,10 @@ export interface EngagementTable {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+  /** Why, by whom and when it was paused or terminated (migration 20261202130000); null otherwise. */
+  halt_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  halted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  halted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface DiagnosticTable {
@@ -275,6 +279,8 @@ export interface ApprovalRequestTable {
   decided_at: Date | null;
   /** Who sent the Diagnostic outputs back, withdrawing the request (migration 20261125180000). */
   withdrawn_by: string | null;
+  /** Why it was withdrawn: null (outputs sent back) or 'terminated' (migration 20261202130000). */
+  withdrawn_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApprovalMessageTable {
@@ -364,6 +370,9 @@ export interface Database {
   criterion_result: CriterionResultTable;
   stage_review: StageReviewTable;
   slack_delivery: SlackDeliveryTable;
+  risk: RiskTable;
+  escalation: EscalationTable;
+  governance_message: GovernanceMessageTable;
 }
 
 /** The delivery ledger of follow-up jobs: one row per Slack effect that must happen at most once. */
@@ -377,6 +386,66 @@ export interface SlackDeliveryTable {
   lease_until: Date | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+type Severity = 'low' | 'medium' | 'high' | 'critical';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** An RK-n risk (migration 20261202120000). */
+export interface RiskTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  title: string;
+  category: 'scope' | 'quality' | 'timeline' | 'data' | 'other';
+  severity: Severity;
+  description: string;
+  mitigation: string;
+  message_link: Nullable<string>;
+  state: 'open' | 'acknowledged' | 'mitigated' | 'closed';
+  owner_id: string;
+  escalation_id: Nullable<string>;
+  form_id: Nullable<string>;
+  raised_by: string;
+  raised_at: Date;
+  updated_by: Nullable<string>;
+  updated_at: Date;
+}
+
+/** An ES-n escalation climbing the escalation path (migration 20261202120000). */
+export interface EscalationTable {
+  team_id: string;
+  id: Uuid;
+  engagement_id: string;
+  ref: string;
+  category: 'scope' | 'quality' | 'timeline' | 'risk';
+  severity: Severity;
+  needed: string;
+  by_when: Nullable<string>;
+  state: 'open' | 'acknowledged' | 'resolved';
+  level: number;
+  step: ColumnType<number, number | undefined, number>;
+  level_since: Date;
+  due_at: Date;
+  reached_ids: string[];
+  risk_ref: Nullable<string>;
+  form_id: Nullable<string>;
+  raised_by: string;
+  raised_at: Date;
+  acted_by: Nullable<string>;
+  acted_at: Nullable<Date>;
+  updated_at: Date;
+}
+
+/** A Slack message showing a risk or an escalation, updated in place when it moves. */
+export interface GovernanceMessageTable {
+  team_id: string;
+  subject_type: 'risk' | 'escalation';
+  subject_id: string;
+  channel_id: string;
+  ts: string;
+  recipient_id: string | null;
 }
 
 export type { Generated };

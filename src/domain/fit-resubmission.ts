@@ -25,8 +25,11 @@ export function sameFitAnswers(a: Answers, b: Answers): boolean {
 }
 
 /**
- * True when `answers` by `assessorId` repeats the latest assessment within the repeat window:
- * the submission is a duplicate and must not become a new version or a second record.
+ * True when `answers` by `assessorId` repeats the latest assessment within the repeat window
+ * either side of `now`: the submission is a duplicate and must not become a new version or a
+ * second record. A latest assessment stamped after `now` is a concurrent submission that took
+ * the organisation's lock first (each change reads its time when it starts, before it waits for
+ * that lock; and instances' clocks differ), so it counts as the same moment, not a new one.
  */
 export function isRepeatedFitSubmission(
   latest: PriorFitAssessment | undefined,
@@ -36,5 +39,5 @@ export function isRepeatedFitSubmission(
 ): boolean {
   if (!latest || latest.assessedBy !== assessorId) return false;
   const age = now.getTime() - latest.assessedAt.getTime();
-  return age >= 0 && age <= FIT_REPEAT_WINDOW_MS && sameFitAnswers(latest.answers, answers);
+  return Math.abs(age) <= FIT_REPEAT_WINDOW_MS && sameFitAnswers(latest.answers, answers);
 }

@@ -143,3 +143,57 @@ async function conversationOf(ctx: JobContext, client: WebClient, target: string
   );
   return opened.channel?.id ?? target;
 }
+
+/**
+ * Posts an ephemeral message (seen only by `user`) at most once per `key`. An ephemeral leaves
+ * nothing in the conversation's history to look for, so an attempt whose outcome is unknown (a
+ * timeout, a 5xx, a crash after the call) is taken as delivered rather than risk showing it twice.
+ * Returns false when an earlier attempt had (or may have) shown it.
+ */
+export async function deliverEphemeral(
+  ctx: JobContext,
+  spec: {
+    readonly key: string;
+    readonly channel: string;
+    readonly user: string;
+    readonly text: string;
+  },
+): Promise<boolean> {
+  const { db } = ctx.deps;
+  const { teamId } = ctx;
+  const claim = await claimDelivery(db, teamId, spec.key, deliveryLeaseMs(ctx));
+  switch (claim.state) {
+    case 'sent':
+      return false;
+    case 'failed':
+      throw new SlackCallFailed('chat.postEphemeral', {
+        kind: 'permanent',
+        code: 'given_up_earlier',
+      });
+    case 'busy':
+      throw new RunAgainLater(Math.ceil(claim.retryInMs / 1000), 'another attempt holds it');
+    case 'uncertain':
+      ctx.logger.info(
+        { key: spec.key },
+        'an earlier attempt may have shown this ephemeral; not again',
+      );
+      await markDelivered(db, teamId, spec.key, { channelId: spec.channel, ts: null });
+      return false;
+    case 'fresh':
+      break;
+  }
+  try {
+    await ctx.call('chat.postEphemeral', () =>
+      ctx.client.chat.postEphemeral({ channel: spec.channel, user: spec.user, text: spec.text }),
+    );
+  } catch (error) {
+    if (error instanceof SlackCallFailed && certainlyNotDone(error.failure)) {
+      await releaseDelivery(db, teamId, spec.key);
+    } else {
+      await endAttempt(db, teamId, spec.key, 0);
+    }
+    throw error;
+  }
+  await markDelivered(db, teamId, spec.key, { channelId: spec.channel, ts: null });
+  return true;
+}

@@ -181,6 +181,29 @@ const conversations: Record<string, Handler> = {
     return { channel: channelInfo(channel, team) };
   },
   'conversations.info': (ctx) => ({ channel: channelInfo(visibleChannel(ctx), ctx.team) }),
+  // Public channels, and private ones only where the bot is a member (as Slack shows a bot).
+  'conversations.list': ({ ws, team, args }) => {
+    const types = (str(args, 'types') ?? 'public_channel').split(',');
+    const excludeArchived = bool(args, 'exclude_archived');
+    const all = [...ws.channels.values()].filter(
+      (ch) =>
+        ch.teamId === team.id &&
+        ch.kind === 'channel' &&
+        (ch.isPrivate
+          ? types.includes('private_channel') && ch.members.includes(team.botUserId)
+          : types.includes('public_channel')) &&
+        !(excludeArchived && ch.isArchived),
+    );
+    const requested = Number(str(args, 'limit'));
+    const limit = requested > 0 ? Math.min(requested, 1000) : 100;
+    const cursor = str(args, 'cursor');
+    const offset = cursor ? decodeCursor(cursor) : 0;
+    const end = offset + limit;
+    return {
+      channels: all.slice(offset, end).map((ch) => channelInfo(ch, team)),
+      response_metadata: { next_cursor: end < all.length ? encodeCursor(end) : '' },
+    };
+  },
   'conversations.members': (ctx) => {
     const { members } = visibleChannel(ctx);
     const requested = Number(str(ctx.args, 'limit'));

@@ -4,8 +4,10 @@ import { appendDecisionRecord } from '../db/decision-record-repository.js';
 import { claimRequestReceipt, pruneRequestReceipts } from '../db/request-receipt-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import { DomainRefusal, type Result, refuse } from '../domain/errors.js';
+import type { SlaSettings } from '../domain/escalation.js';
 import type { ReminderSettings } from '../domain/reminders.js';
 import { type Actor, authorize, type Capability } from '../domain/roles.js';
+import type { WorkingHours } from '../domain/working-hours.js';
 import { actingRole, adminMentions, loadActor } from './actor-service.js';
 
 /** What every service needs: the database, the clock and the bootstrap admins. */
@@ -19,11 +21,19 @@ export interface ServiceDeps {
   readonly request?: RequestIdentity;
   /** Reminder durations (AMOS_REMINDER_*): without them (service tests) none is scheduled. */
   readonly reminders?: ReminderSettings;
+  /** Escalation SLAs (AMOS_SLA_*) and working hours; without them the documented defaults. */
+  readonly escalations?: EscalationSettings;
   /**
    * Runs inside the change's transaction after its work, with the work's result: how the Slack
    * side enqueues the notices of a change (rendered from what it committed) in that change.
    */
   readonly followUp?: (change: Change, result: unknown) => Promise<void>;
+}
+
+/** What the escalation ladder is configured with. */
+export interface EscalationSettings {
+  readonly slas: SlaSettings;
+  readonly workingHours: WorkingHours;
 }
 
 /** How a follow-up job is identified and when it may run. */
@@ -75,6 +85,8 @@ export interface RecordSpec {
   details?: unknown;
   /** The capability exercised, to name the acting role; defaults to the actor's most senior role. */
   capability?: Capability;
+  /** The acting role as recorded, when no person acts (`system` for a due moment). */
+  role?: string;
 }
 
 /** One change in progress: its transaction, who acts, when, and how to record it. */
@@ -145,7 +157,7 @@ export async function runChange<T>(
           engagementId: spec.engagementId,
           at: now,
           actorId: actor.userId,
-          actorRole: actingRole(actor, spec.capability),
+          actorRole: spec.role ?? actingRole(actor, spec.capability),
           kind: spec.kind,
           subjectRef: spec.subjectRef,
           summary: spec.summary,

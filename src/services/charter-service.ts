@@ -5,6 +5,7 @@ import {
   listCharterAcks,
 } from '../db/charter-repository.js';
 import type { Db, Trx } from '../db/database.js';
+import { findEngagementById } from '../db/engagement-repository.js';
 import { isMemberOfPartnerOrg, listPartnerMemberIds } from '../db/partner-member-repository.js';
 import { CHARTER_VERSION } from '../domain/charter.js';
 import { mayAcknowledgeCharter } from '../domain/charter-ack.js';
@@ -12,7 +13,8 @@ import type { ChainedRecord } from '../domain/decision-record.js';
 import type { Stage } from '../domain/engagement.js';
 import { partnerMayAct } from '../domain/gating.js';
 import { check, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { haltOf, lockEngagementRow } from './engagement-lifecycle-service.js';
+import { charterAckShown } from './follow-up.js';
 
 export interface CharterAcknowledgement {
   readonly engagement: { readonly id: string; readonly slug: string };
@@ -31,7 +33,13 @@ export interface CharterAcknowledgement {
  */
 export async function acknowledgeCharter(
   deps: ServiceDeps,
-  request: { teamId: string; userId: string; engagementId: string },
+  request: {
+    teamId: string;
+    userId: string;
+    engagementId: string;
+    /** The request message clicked: updated in place (a job committed with the acknowledgement). */
+    shownIn?: { channelId: string; ts: string; responseUrl?: string };
+  },
 ): Promise<CharterAcknowledgement> {
   const { teamId, userId } = request;
   return runChange(deps, teamId, userId, async (change) => {
@@ -61,6 +69,9 @@ export async function acknowledgeCharter(
           capability: 'partner_act',
         })
       : undefined;
+    if (acknowledged && request.shownIn) {
+      await charterAckShown(change, { engagementId: engagement.id, ...request.shownIn });
+    }
     return {
       engagement: { id: engagement.id, slug: engagement.slug },
       acknowledged,
@@ -85,6 +96,8 @@ export async function assertPartnerMayAct(
     readonly slug: string;
     readonly stage: string;
     readonly partner_org_id: string | null;
+    readonly halt_reason?: string | null;
+    readonly halted_by?: string | null;
   },
   userId: string,
 ): Promise<void> {
@@ -95,8 +108,24 @@ export async function assertPartnerMayAct(
   ]);
   check(
     partnerMayAct(
-      { slug: engagement.slug, stage: engagement.stage as Stage },
+      { slug: engagement.slug, stage: engagement.stage as Stage, ...haltOf(engagement) },
       { isMemberOfEngagementOrg: isMember, acknowledgedCharter: acknowledged },
     ),
   );
+}
+
+/** Who must acknowledge the charter and who has, as committed now (to render the request). */
+export async function charterProgress(
+  deps: ServiceDeps,
+  teamId: string,
+  engagementId: string,
+): Promise<Omit<CharterAcknowledgement, 'acknowledged' | 'record'> | undefined> {
+  const engagement = await findEngagementById(deps.db, teamId, engagementId);
+  if (!engagement) return undefined;
+  const orgId = engagement.partner_org_id;
+  const [memberIds, acks] = await Promise.all([
+    orgId ? listPartnerMemberIds(deps.db, teamId, orgId) : Promise.resolve([]),
+    listCharterAcks(deps.db, teamId, engagement.id),
+  ]);
+  return { engagement: { id: engagement.id, slug: engagement.slug }, memberIds, acks };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type EngagementRow,
   findEngagementByChannel,
@@ -28,6 +29,7 @@ import type { Role } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { partnerChannelPrepared } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
 /** A double-submitted form within this window creates nothing twice. */
@@ -169,6 +171,16 @@ async function insertAndRecord(
   });
   const records = [created];
   if (linkId) records.push(await linkAndRecord(change, engagement, linkId, false));
+  // The channel created (or the linked one checked) and the creator's summary: a job.
+  await partnerChannelPrepared(change, {
+    engagementId: engagement.id,
+    channel:
+      spec.channel.kind === 'create'
+        ? { kind: 'create', name: spec.channel.name }
+        : { kind: 'check', channelId: spec.channel.channelId },
+    summary: 'created',
+    key: `${created.seq}`,
+  });
   return {
     status: 'created',
     engagement,
@@ -209,7 +221,8 @@ async function linkAndRecord(
 /**
  * Links a partner channel to an engagement that has none, recording `engagement.channel_linked`
  * (`created`: the bot just created it). Refuses when the engagement already has a channel or the
- * channel belongs to another engagement.
+ * channel belongs to another engagement. An existing channel linked by a person is then checked
+ * in Slack and the outcome DMed to them (the prepare-partner-channel job, committed with it).
  */
 export async function linkPartnerChannel(
   deps: ServiceDeps,
@@ -228,7 +241,37 @@ export async function linkPartnerChannel(
     refuseIfLinked(engagement);
     await refuseChannelLinkedElsewhere(change, channelId, 'channelExisting');
     const record = await linkAndRecord(change, engagement, channelId, created);
+    if (!created) {
+      await partnerChannelPrepared(change, {
+        engagementId: engagement.id,
+        channel: { kind: 'check', channelId },
+        summary: 'linked',
+        key: `${record.seq}`,
+      });
+    }
     return { engagement, record };
+  });
+}
+
+/**
+ * A new private partner channel asked for an engagement that has none (the link-a-channel
+ * modal): created in Slack, linked and the asker told, by the prepare-partner-channel job this
+ * commits. Refuses when the engagement already has a channel.
+ */
+export async function requestPartnerChannel(
+  deps: ServiceDeps,
+  request: { teamId: string; userId: string; engagementId: string; name: string },
+): Promise<void> {
+  await runChange(deps, request.teamId, request.userId, async (change) => {
+    await change.authorize('create_engagement');
+    const engagement = await lockEngagementRow(change, request.engagementId);
+    refuseIfLinked(engagement);
+    await partnerChannelPrepared(change, {
+      engagementId: engagement.id,
+      channel: { kind: 'create', name: request.name },
+      summary: 'linked',
+      key: `create:${deps.request?.key ?? randomUUID()}`,
+    });
   });
 }
 

@@ -56,6 +56,9 @@ export interface EngagementListItem {
   readonly slug: string;
   readonly name: string;
   readonly stage: Stage;
+  /** For App Home's governance figures. */
+  readonly id?: string;
+  readonly createdAt?: Date;
 }
 
 export type StatusAnswer =
@@ -89,7 +92,13 @@ export async function engagementStatus(
     return {
       kind: 'list',
       partnerView,
-      engagements: rows.map((r) => ({ slug: r.slug, name: r.name, stage: r.stage as Stage })),
+      engagements: rows.map((r) => ({
+        slug: r.slug,
+        name: r.name,
+        stage: r.stage as Stage,
+        id: r.id,
+        createdAt: r.created_at,
+      })),
     };
   }
   const engagement = await resolveVisibleEngagement(deps.db, actor, teamId, slug, channelId);

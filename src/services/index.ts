@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { ReminderSettings } from '../domain/reminders.js';
-import type { JobSender, ServiceDeps } from './change.js';
+import type { EscalationSettings, JobSender, ServiceDeps } from './change.js';
 import { isDatabaseReachable } from './health-service.js';
 import { createWorkspaceService, type WorkspaceService } from './workspace-service.js';
 
@@ -18,6 +18,7 @@ export function createServices(deps: {
   admins: readonly string[];
   jobs?: JobSender;
   reminders?: ReminderSettings;
+  escalations?: EscalationSettings;
 }): Services {
   const serviceDeps: ServiceDeps = {
     db: deps.db,
@@ -25,6 +26,7 @@ export function createServices(deps: {
     admins: deps.admins,
     ...(deps.jobs ? { jobs: deps.jobs } : {}),
     ...(deps.reminders ? { reminders: deps.reminders } : {}),
+    ...(deps.escalations ? { escalations: deps.escalations } : {}),
   };
   return {
     deps: serviceDeps,

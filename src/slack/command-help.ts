@@ -48,6 +48,18 @@ export const COMMAND_HELP = {
     usage: 'stage [slug] ST-n <outcome>',
     summary: 'Submit the outcome of a stage checkpoint for stage review (partners).',
   },
+  risk: {
+    name: 'risk',
+    usage: 'risk [slug] | risk [slug] RK-n ack|mitigated|closed',
+    summary:
+      'Raise a risk in a form (partners, operators; high and critical ones escalate at once), or move one as its owner. Also on any message: More actions → Raise AMOS risk.',
+  },
+  escalate: {
+    name: 'escalate',
+    usage: 'escalate [slug]',
+    summary:
+      'Escalate a scope, quality, timeline or risk issue along the engagement’s escalation path; it moves up a level when not acknowledged in time.',
+  },
   fit: {
     name: 'fit',
     usage: 'fit <partner org>',
@@ -58,6 +70,24 @@ export const COMMAND_HELP = {
     usage: 'activate [slug]',
     summary:
       'Activate the partner (executives): invites them to the partner channel, pins the requirements and charter, asks for acknowledgement.',
+  },
+  pause: {
+    name: 'pause',
+    usage: 'pause [slug] <reason>',
+    summary:
+      'Pause an engagement (executives; any one may): the partner channel is gated again, partner actions are refused with your reason, partner reminders wait.',
+  },
+  resume: {
+    name: 'resume',
+    usage: 'resume [slug]',
+    summary:
+      'Resume a paused engagement (executives): partners are invited back and may act again.',
+  },
+  terminate: {
+    name: 'terminate',
+    usage: 'terminate [slug] <reason>',
+    summary:
+      'Terminate an engagement for good (executives): partners removed, pending approvals withdrawn, the final record posted and the partner channel archived.',
   },
   status: {
     name: 'status',

@@ -8,6 +8,8 @@ export const EVENTS = {
 
 export const HOME = {
   helpBlock: 'home_help',
+  /** "Review" next to a deliverable waiting for review (value: `<slug> <DL-n>`). */
+  reviewDeliverableAction: 'home_review_deliverable',
 } as const;
 
 /** Partner activation, the charter acknowledgement, and partner channel gating. */
@@ -131,4 +133,45 @@ export const DELIVERY = {
   },
   criterionBlock: (i: number) => `review_criterion_${i}`,
   criterionNoteBlock: (i: number) => `review_note_${i}`,
+} as const;
+
+/** Risks (`/amos risk`, the "Raise AMOS risk" message shortcut) and escalations (`/amos escalate`). */
+export const RISK = {
+  inputAction: 'value',
+  modal: 'risk_modal',
+  escalationModal: 'escalation_modal',
+  /** The message shortcut's callback id (manifest.yml). */
+  shortcut: 'raise_amos_risk',
+  risk: {
+    title: 'risk_title',
+    category: 'risk_category',
+    severity: 'risk_severity',
+    description: 'risk_description',
+    mitigation: 'risk_mitigation',
+  },
+  escalation: {
+    category: 'escalation_category',
+    severity: 'escalation_severity',
+    needed: 'escalation_needed',
+    byWhen: 'escalation_by_when',
+  },
+  riskActionsBlock: 'risk_actions',
+  riskAckAction: 'risk_ack',
+  riskMitigatedAction: 'risk_mitigated',
+  riskClosedAction: 'risk_closed',
+  escalationActionsBlock: 'escalation_actions',
+  acknowledgeAction: 'escalation_acknowledge',
+  resolveAction: 'escalation_resolve',
+  // Pause engagement on an escalation DM (executives) is STOP.pauseEngagement below.
+} as const;
+
+/**
+ * Stop authority: the executive-only Pause button (value: the engagement id; escalation DMs
+ * carry it) and the reason modal it opens.
+ */
+export const STOP = {
+  pauseEngagement: 'engagement_pause',
+  pauseModal: 'engagement_pause_modal',
+  reasonBlock: 'engagement_pause_reason',
+  inputAction: 'value',
 } as const;

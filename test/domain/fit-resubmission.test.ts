@@ -53,4 +53,12 @@ describe('repeated fit submissions', () => {
     const edge = new Date(NOW.getTime() - FIT_REPEAT_WINDOW_MS);
     expect(isRepeatedFitSubmission(latest(edge), 'U_EXEC1', answers(), NOW)).toBe(true);
   });
+
+  it('is a repeat when the latest is stamped after now (a concurrent submission locked first)', () => {
+    const later = new Date(NOW.getTime() + 1_000);
+    expect(isRepeatedFitSubmission(latest(later), 'U_EXEC1', answers(), NOW)).toBe(true);
+    expect(isRepeatedFitSubmission(latest(later), 'U_EXEC2', answers(), NOW)).toBe(false);
+    const farAhead = new Date(NOW.getTime() + FIT_REPEAT_WINDOW_MS + 1);
+    expect(isRepeatedFitSubmission(latest(farAhead), 'U_EXEC1', answers(), NOW)).toBe(false);
+  });
 });

@@ -118,6 +118,34 @@ describe('/amos activate', () => {
     expect(kinds).toEqual(['engagement.activated', 'charter.acknowledged']);
   });
 
+  it('updates the request by a job: a 5xx on chat.update is retried, the message stays one', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    await activate(engagement.slug);
+    await h.app.idle();
+    const before = h.fake.messages(channelId).length;
+    const ask = h.fake.messages(channelId)[2];
+    h.fake.reset();
+    h.fake.failNext('chat.update', { status: 500 });
+    const [first] = members as [string];
+    const res = await h.driver.blockAction(
+      first,
+      { actionId: ACTIVATION.charterAckAction, value: engagement.id },
+      { channelId, messageTs: ask?.ts },
+    );
+    expect(res.status).toBe(200);
+    await h.app.idle();
+    const updates = h.fake.callsTo('chat.update');
+    expect(updates.map((c) => [c.status, c.args.ts])).toEqual([
+      [500, ask?.ts],
+      [200, ask?.ts],
+    ]);
+    expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+    expect(h.fake.messages(channelId)).toHaveLength(before);
+    expect(json(h.fake.messages(channelId)[2]?.blocks)).toContain(`*Acknowledged:* <@${first}>`);
+    const kinds = (await recordsOf(h, engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('slack.error');
+  });
+
   it('refuses the acknowledgement of someone outside the partner organisation', async () => {
     const { engagement, channelId } = await partnerEngagement(h);
     await activate(engagement.slug);

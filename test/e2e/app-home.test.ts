@@ -46,6 +46,25 @@ describe('App Home', () => {
     );
   });
 
+  it('is published by the publish-home job when opened: a 5xx is retried, one view results', async () => {
+    await h.app.idle();
+    h.fake.reset();
+    h.fake.failNext('views.publish', { status: 500 });
+    const res = await h.driver.event({
+      type: 'app_home_opened',
+      user: 'U0NOBODY2',
+      channel: 'D0Y',
+      tab: 'home',
+    });
+    expect(res.status).toBe(200);
+    await h.app.idle();
+    const publishes = h.fake.callsTo('views.publish');
+    expect(publishes.map((c) => [c.status, c.args.user_id])).toEqual([
+      [500, 'U0NOBODY2'],
+      [200, 'U0NOBODY2'],
+    ]);
+  });
+
   it('lists what waits on an executive, and is republished when the item is decided elsewhere', async () => {
     const engagement = await reviewedEngagement(h, { slug: 'home-q1' });
     await h.driver.command(OPERATOR, 'scope home-q1 submit');

@@ -131,7 +131,9 @@ const summaryFor = async (userId: string, slug: string) => {
       c.args.channel === userId &&
       String(c.args.text).includes(`/amos diagnostic ${slug}`),
   );
-  return h.fake.directMessages(TEAM.id, userId).at(-1);
+  return h.fake
+    .directMessages(TEAM.id, userId)
+    .findLast((m) => String(m.text).includes(`/amos diagnostic ${slug}`));
 };
 
 describe('/amos new', () => {
@@ -246,7 +248,39 @@ describe('/amos new', () => {
     expect(JSON.stringify(summary?.blocks)).toContain('2 of 2 sponsors');
     expect(JSON.stringify(summary?.blocks)).toContain(`<#${channelId}>`);
     expect(h.fake.violations).toEqual([]);
+    // All of it by the prepare-partner-channel job: each call once.
+    await settle();
+    expect(h.fake.calls.map((c) => c.method).filter((m) => m !== 'auth.test')).toEqual([
+      'conversations.create',
+      'conversations.invite',
+      'chat.postMessage',
+    ]);
   });
+
+  it('creates the channel once when Slack answers conversations.create after the client gave up', async () => {
+    // Slack creates the channel at once but answers after AMOS_SLACK_TIMEOUT (3 s in tests):
+    // the retry meets name_taken, finds the channel AMOS made, and stores it.
+    h.fake.delayNext('conversations.create', 3_500);
+    await submit({ slug: 'initech-q1', name: 'Initech Q1', channelName: 'initech-q1-partners' });
+    await h.app.idle(20_000);
+    const created = await engagement('initech-q1');
+    const creates = h.fake.callsTo('conversations.create');
+    expect(creates).toHaveLength(2);
+    expect(creates[1]?.response.error).toBe('name_taken');
+    const made = h.fake.callsTo('conversations.list');
+    expect(made.length).toBeGreaterThan(0);
+    const channelId = (creates[0]?.response.channel as { id: string } | undefined)?.id;
+    expect(channelId).toBeDefined();
+    expect(created?.partner_channel_id).toBe(channelId);
+    expect(h.fake.channel(TEAM.id, channelId ?? '')?.members).toContain('U0OPER');
+    const chain = await records(created?.id ?? '');
+    expect(chain.map((r) => r.kind)).toEqual(['engagement.created', 'engagement.channel_linked']);
+    const summaries = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).includes('/amos diagnostic initech-q1'));
+    expect(summaries).toHaveLength(1);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(1);
+  }, 30_000);
 
   it('creates nothing twice when the same form is submitted again', async () => {
     const before = await countRows();
@@ -303,6 +337,7 @@ describe('/amos new', () => {
       method: 'conversations.create',
       error: 'name_taken',
     });
+    await settle();
     const dms = h.fake.directMessages(TEAM.id, 'U0OPER').map((m) => JSON.stringify(m));
     expect(dms.some((m) => m.includes('name_taken') && m.includes('#globex-partners'))).toBe(true);
     const button = JSON.stringify(summary?.blocks);
@@ -336,10 +371,40 @@ describe('/amos new', () => {
     });
     expect(linked.json ?? {}).not.toHaveProperty('response_action');
     expect((await engagement('globex-h1'))?.partner_channel_id).toBe(channel.id);
+    // Checked and told by the prepare-partner-channel job, once each.
+    await settle();
+    expect(h.fake.callsTo('conversations.info').map((c) => c.args.channel)).toEqual([channel.id]);
+    const told = h.fake
+      .directMessages(TEAM.id, 'U0OPER')
+      .filter((m) => String(m.text).includes(`<#${channel.id}> is now the partner channel`));
+    expect(told).toHaveLength(1);
     expect((await records(created?.id ?? '')).map((r) => r.kind)).toEqual([
       'engagement.created',
       'slack.error',
       'engagement.channel_linked',
     ]);
+  });
+
+  it('creates a channel asked for later by the link modal once, by a job, and says so once', async () => {
+    const later = await createEngagement(h.db, { slug: 'hooli-q2' });
+    const res = await h.driver.viewSubmission('U0OPER', {
+      callbackId: NEW_ENGAGEMENT.linkChannelCallbackId,
+      privateMetadata: JSON.stringify({ engagementId: later.id }),
+      values: {
+        [B.channelName]: { [A]: { type: 'plain_text_input', value: 'hooli-q2-partners' } },
+        [B.channelExisting]: { [A]: { type: 'conversations_select', selected_conversation: null } },
+      },
+    });
+    expect(res.json ?? {}).not.toHaveProperty('response_action');
+    await settle();
+    const creates = h.fake.callsTo('conversations.create');
+    expect(creates.map((c) => c.args.name)).toEqual(['hooli-q2-partners']);
+    const channelId = (creates[0]?.response.channel as { id?: string } | undefined)?.id;
+    expect((await engagement('hooli-q2'))?.partner_channel_id).toBe(channelId);
+    expect((await records(later.id)).map((r) => r.kind)).toEqual(['engagement.channel_linked']);
+    const told = h.fake
+      .directMessages(TEAM.id, 'U0OPER')
+      .filter((m) => String(m.text).includes(`<#${channelId}> is now the partner channel`));
+    expect(told).toHaveLength(1);
   });
 });

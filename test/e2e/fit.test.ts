@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDecisionRecords } from '../../src/db/decision-record-repository.js';
 import { latestFitAssessment } from '../../src/db/fit-repository.js';
@@ -8,12 +9,15 @@ import {
   RED_FLAG_KEYS,
 } from '../../src/domain/fit.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import { eventually } from '../support/approval-fixtures.js';
 import { createPartnerOrg, grant } from '../support/factories.js';
 
+/** The system clock unless a test sets `at` (the moment every change then reads). */
+const clock = { at: undefined as Date | undefined, now: () => clock.at ?? new Date() };
 let h: Harness;
 let org: { id: string; name: string };
 beforeAll(async () => {
-  h = await startHarness({ env: { AMOS_ADMINS: 'U0ADMIN' } });
+  h = await startHarness({ env: { AMOS_ADMINS: 'U0ADMIN' }, clock });
   await grant(h.db, TEAM.id, 'U0EXEC', 'executive');
   await grant(h.db, TEAM.id, 'U0OPER', 'operator');
   org = await createPartnerOrg(h.db, { name: 'Northwind Agency', members: ['U0PART1'] });
@@ -77,6 +81,30 @@ const assessments = (orgId = org.id) =>
     .orderBy('version')
     .execute();
 const workspaceRecords = () => listDecisionRecords(h.db, TEAM.id, null);
+
+/** Connections of this database waiting for a lock (a submission queued on the org's row). */
+async function waitingForLocks(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+  return rows[0]?.n ?? 0;
+}
+
+/** One version, one record and one verdict DM for a form submitted twice. */
+async function expectStoredOnce(orgId: string, name: string): Promise<void> {
+  const stored = await assessments(orgId);
+  expect(stored.map((a) => [a.version, a.verdict])).toEqual([[1, 'needs_conversation']]);
+  const records = (await workspaceRecords()).filter(
+    (r) => (r.details as { partnerOrgId?: string }).partnerOrgId === orgId,
+  );
+  expect(records.map((r) => r.kind)).toEqual(['fit.assessed']);
+  const dms = h.fake.callsTo('chat.postMessage');
+  expect(dms).toHaveLength(1);
+  expect(String(dms[0]?.args.text)).toContain(
+    `Fit assessment v1 of *${name}*: *needs conversation*.`,
+  );
+  expect(String(dms[0]?.args.text)).toContain('Signals not shown: Decision Boundaries.');
+}
 
 async function ephemeralReply(responseUrl: string): Promise<string> {
   for (let i = 0; i < 1000; i++) {
@@ -204,22 +232,44 @@ describe('/amos fit', () => {
 
   it('stores a double-submitted form once', async () => {
     const twin = await createPartnerOrg(h.db, { name: 'Twin Studio' });
+    await h.app.idle();
     h.fake.reset();
     const answers = clean({ decision_boundaries: { holds: false } });
     await Promise.all([submit('U0EXEC', answers, twin.id), submit('U0EXEC', answers, twin.id)]);
-    await h.fake.waitFor((c) => c.method === 'chat.postMessage');
-    const stored = await assessments(twin.id);
-    expect(stored.map((a) => [a.version, a.verdict])).toEqual([[1, 'needs_conversation']]);
-    const records = (await workspaceRecords()).filter(
-      (r) => (r.details as { partnerOrgId?: string }).partnerOrgId === twin.id,
-    );
-    expect(records.map((r) => r.kind)).toEqual(['fit.assessed']);
-    const dms = h.fake.callsTo('chat.postMessage');
-    expect(dms).toHaveLength(1);
-    expect(String(dms[0]?.args.text)).toContain(
-      'Fit assessment v1 of *Twin Studio*: *needs conversation*.',
-    );
-    expect(String(dms[0]?.args.text)).toContain('Signals not shown: Decision Boundaries.');
+    await h.app.idle();
+    await expectStoredOnce(twin.id, 'Twin Studio');
+  });
+
+  it('stores a double submit once when the second read the clock first but locked second', async () => {
+    // The race seen in about one run in two: both submissions read `now` when their change
+    // starts, before the organisation's row lock, so the one that waits for the lock can hold
+    // an earlier time than the one it waits for. Forced here: B's change starts 1 s "before"
+    // A's (another instance's clock, or a slow start) and A takes the lock first.
+    const twin = await createPartnerOrg(h.db, { name: 'Twin Labs' });
+    await h.app.idle();
+    h.fake.reset();
+    const answers = clean({ decision_boundaries: { holds: false } });
+    const started = Date.now();
+    let a: Promise<unknown> | undefined;
+    let b: Promise<unknown> | undefined;
+    await h.db.transaction().execute(async (trx) => {
+      await trx
+        .selectFrom('partner_org')
+        .select('id')
+        .where('id', '=', twin.id)
+        .forUpdate()
+        .execute();
+      clock.at = new Date(started + 1_000);
+      a = submit('U0EXEC', answers, twin.id);
+      await eventually(async () => expect(await waitingForLocks()).toBe(1));
+      clock.at = new Date(started);
+      b = submit('U0EXEC', answers, twin.id);
+      await eventually(async () => expect(await waitingForLocks()).toBe(2));
+      clock.at = undefined;
+    });
+    await Promise.all([a, b]);
+    await h.app.idle();
+    await expectStoredOnce(twin.id, 'Twin Labs');
   });
 
   it('prefills the next assessment from the latest one', async () => {
@@ -237,6 +287,7 @@ describe('/amos fit', () => {
   });
 
   it('refuses a partner, an operator and an unknown organisation without opening a form', async () => {
+    await h.app.idle();
     h.fake.reset();
     const before = (await workspaceRecords()).length;
     const stored = (await assessments()).length;

@@ -209,6 +209,29 @@ describe('a partner message in the gated partner channel', () => {
     });
   });
 
+  it('shows the notice by a job: once after a 429, and not twice after an uncertain 5xx', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    h.fake.channel(TEAM.id, channelId)?.members.push(partner);
+    h.fake.failNext('chat.postEphemeral', { status: 429, retryAfter: 1 });
+    await message(channelId, partner);
+    await settle();
+    expect(h.fake.callsTo('chat.postEphemeral').map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      h.fake.channel(TEAM.id, channelId)?.ephemerals.filter((e) => e.user === partner),
+    ).toHaveLength(1);
+
+    // A 5xx leaves it unknown whether Slack showed it; an ephemeral cannot be looked up, so it
+    // is not shown again (at most once), and nothing is recorded as failed.
+    h.fake.reset();
+    h.fake.failNext('chat.postEphemeral', { status: 500 });
+    await message(channelId, partner);
+    await settle();
+    expect(h.fake.callsTo('chat.postEphemeral').map((c) => c.status)).toEqual([500]);
+    const kinds = (await recordsOf(h, engagement.id)).map((r) => r.kind);
+    expect(kinds).toEqual(['boundary.partner_message', 'boundary.partner_message']);
+  });
+
   it('ignores bot messages, other subtypes, non-partners and open channels', async () => {
     const gated = await partnerEngagement(h);
     const open = await partnerEngagement(h, { stage: 'active' });

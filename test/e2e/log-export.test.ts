@@ -187,6 +187,27 @@ describe('/amos export', () => {
     });
   });
 
+  it('uploads once when Slack answers the upload after the client gave up (found in the DM)', async () => {
+    await h.app.idle();
+    h.fake.reset();
+    const before = h.fake.uploadedFiles.length;
+    // Slack shares the file at once but answers after AMOS_SLACK_TIMEOUT (3 s in tests).
+    h.fake.delayNext('files.completeUploadExternal', 3_500);
+    const res = await h.driver.command('U0ADMIN', 'export workspace csv');
+    expect((res.json as Ack).text).toContain('Preparing the decision record of the workspace');
+    await h.app.idle(20_000);
+    expect(h.fake.uploadedFiles.length - before).toBe(1);
+    expect(h.fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
+    expect(h.fake.callsTo('conversations.history')).toHaveLength(1);
+    expect((await waitForResponse(res.responseUrl)).body.text).toContain(
+      'Sent `workspace-decision-record.csv`',
+    );
+    const errors = (await listDecisionRecords(h.db, TEAM.id, null)).filter(
+      (r) => r.kind === 'slack.error',
+    );
+    expect(errors).toEqual([]);
+  }, 30_000);
+
   it('refuses an unknown format with the usage', async () => {
     const ack = (await h.driver.command('U0EXEC', 'export acme-q3 xlsx extra')).json as Ack;
     expect(ack.text).toContain('Usage: `/amos export [slug|workspace] [jsonl|csv]`');

@@ -5,8 +5,8 @@ import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { grant } from '../support/factories.js';
 
-// Stopping drains: work a listener does after its ack (here: creating the partner channel
-// in Slack, then recording it) finishes before the database pool closes.
+// Stopping drains: a job already running (here: creating the partner channel in Slack, then
+// recording it, inviting and DMing the summary) finishes before the database pool closes.
 let database: TestDatabase;
 let h: Harness;
 beforeAll(async () => {
@@ -48,7 +48,8 @@ describe('graceful stop', () => {
       },
     });
     expect(res.status).toBe(200);
-    // Acked; the channel is still being created in (slow) Slack when the stop begins.
+    // Acked; the job is creating the channel in (slow) Slack when the stop begins.
+    await h.fake.waitFor('conversations.create');
     await h.app.stop();
     const engagement = await database.db
       .selectFrom('engagement')

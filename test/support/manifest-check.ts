@@ -16,6 +16,7 @@ export const METHOD_SCOPES: Record<string, readonly string[]> = {
   'conversations.join': ['channels:join'],
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.members': ['channels:read', 'groups:read'],
+  'conversations.list': ['channels:read', 'groups:read'],
   'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'pins.add': ['pins:write'],
   'users.info': ['users:read'],

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { WebClient } from '@slack/web-api';
 import { engagementLabel } from '../../domain/engagement.js';
 import type { Change, ServiceDeps } from '../../services/change.js';
 import type { DiagnosticSubmission, ReviewDecision } from '../../services/diagnostic-service.js';
 import { JOB } from '../../services/follow-up.js';
+import type { StopOutcome } from '../../services/stop-authority-service.js';
 import { diagnosticAwaitsReview, reviewDecisionMessage } from '../blocks/diagnostic.js';
-import type { FailedStep } from '../blocks/slack-error.js';
+import { stopNotice } from '../blocks/stop-authority.js';
 import type { Rendered } from '../blocks/text.js';
-import type { SlackDeps } from '../context.js';
-import { attempt, reportSlackFailures } from '../slack-error-reporter.js';
 
 /** What to record, and whom to tell, when a DM about an engagement cannot be delivered. */
 export interface UndeliveredDm {
@@ -25,46 +23,6 @@ export interface UndeliveredDm {
   readonly manualFix: (userId: string) => string;
   /** Who is told by DM what failed (recipients whose DM failed are skipped). */
   readonly reportTo: readonly string[];
-}
-
-/**
- * Still sent from the listener (the `/amos new` and channel-link summaries, which depend on the
- * channel set-up done there): DMs each person once (the bot user and duplicates skipped). Never throws: the change it
- * reports on is already committed. Given `undelivered`, each failed DM is recorded as a
- * `slack.error` in the engagement's decision record and reported to `reportTo`; without it
- * (a receipt to the person who just acted) a failure is logged.
- */
-export async function directMessage(
-  client: WebClient,
-  deps: SlackDeps,
-  userIds: readonly string[],
-  message: Rendered,
-  where: string,
-  undelivered?: UndeliveredDm,
-): Promise<void> {
-  const failed: FailedStep[] = [];
-  for (const userId of new Set(userIds)) {
-    const sent = await attempt(() => client.chat.postMessage({ channel: userId, ...message }));
-    if (sent.ok) continue;
-    deps.logger.warn({ error: sent.error, where }, 'could not send a DM');
-    if (!undelivered) continue;
-    failed.push({
-      method: 'chat.postMessage',
-      error: sent.error,
-      attempted: `tell <@${userId}> ${undelivered.about}`,
-      manualFix: undelivered.manualFix(userId),
-      userId,
-    });
-  }
-  if (!undelivered?.engagement || failed.length === 0) return;
-  const missed = new Set(failed.map((step) => step.userId));
-  await reportSlackFailures(client, deps, {
-    teamId: undelivered.teamId,
-    actorId: undelivered.actorId,
-    engagement: undelivered.engagement,
-    recipients: undelivered.reportTo.filter((id) => id && !missed.has(id)),
-    steps: failed,
-  });
 }
 
 /** A DM to send once the change commits, and what to do when it cannot be delivered. */
@@ -188,4 +146,30 @@ export function reviewDecisionNotice(
       },
     },
   ];
+}
+
+/**
+ * The service deps of a pause, resume or termination: the sponsors and the operator (not the
+ * executive who acted) told by DM, as jobs committed with it; a refused DM is recorded and
+ * reported to the executive.
+ */
+export function stopDecisionDeps(deps: ServiceDeps): ServiceDeps {
+  return withNotices<StopOutcome>(deps, (outcome) => {
+    const { engagement, actorId } = outcome;
+    return [
+      {
+        userIds: [...engagement.sponsorIds, engagement.operatorId].filter((id) => id !== actorId),
+        message: stopNotice(outcome),
+        undelivered: {
+          teamId: outcome.teamId,
+          actorId,
+          engagement: { id: engagement.id, slug: engagement.slug },
+          about: `that ${engagementLabel(engagement.slug)} was ${outcome.action === 'pause' ? 'paused' : outcome.action === 'resume' ? 'resumed' : 'terminated'}`,
+          manualFix: (userId) =>
+            `Let <@${userId}> know; \`/amos status ${engagement.slug}\` shows it.`,
+          reportTo: [actorId],
+        },
+      },
+    ];
+  });
 }

@@ -20,10 +20,12 @@ import { partner } from './partner.js';
 import { refuseGatedPartnerCommand } from './partner-gate.js';
 import { reject } from './reject.js';
 import { review } from './review.js';
+import { escalate, risk } from './risk.js';
 import { role } from './role.js';
 import { scope } from './scope.js';
 import { stage } from './stage.js';
 import { status } from './status.js';
+import { pause, resume, terminate } from './stop-authority.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
 /** Every `/amos` subcommand, in the order help lists them. */
@@ -38,8 +40,13 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   change,
   deliver,
   stage,
+  risk,
+  escalate,
   fit,
   activate,
+  pause,
+  resume,
+  terminate,
   status,
   log,
   exportLog,

@@ -1,5 +1,8 @@
 import { engagementStatus } from '../../../services/engagement-status-service.js';
+import { openRisksAndEscalations } from '../../../services/governance-view-service.js';
+import { riskStatusLines } from '../../blocks/risk.js';
 import { engagementListMessage, statusMessage } from '../../blocks/status.js';
+import { section } from '../../blocks/text.js';
 import { COMMAND_HELP } from '../../command-help.js';
 import { parseSlugArg } from '../../inputs/engagement-args.js';
 import type { Subcommand } from './subcommand.js';
@@ -22,6 +25,15 @@ export const status: Subcommand = {
       answer.kind === 'one'
         ? statusMessage(answer.status)
         : engagementListMessage(answer.engagements, answer.partnerView);
+    if (answer.kind === 'one') {
+      const open = await openRisksAndEscalations(
+        deps.services.deps,
+        teamId,
+        answer.status.engagement.id,
+      );
+      const lines = riskStatusLines(open);
+      if (lines) reply.blocks.push(section(lines));
+    }
     await ack({ response_type: 'ephemeral', ...reply });
   },
 };

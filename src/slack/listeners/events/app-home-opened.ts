@@ -1,11 +1,17 @@
 import type { App } from '@slack/bolt';
+import { homeOpened } from '../../../services/follow-up.js';
 import type { SlackDeps } from '../../context.js';
-import { publishHomes } from '../../home-publisher.js';
+import { unexpectedFailure } from '../../errors.js';
 import { EVENTS } from '../../ids.js';
 
+/** App Home opened: its publish is the coalesced publish-home job (never a call from here). */
 export function registerAppHomeOpened(app: App, deps: SlackDeps): void {
-  app.event(EVENTS.appHomeOpened, async ({ event, client, context }) => {
+  app.event(EVENTS.appHomeOpened, async ({ event, context }) => {
     if (event.tab !== 'home' || !context.teamId) return;
-    await publishHomes(client, deps.services.deps, deps.logger, context.teamId, [event.user]);
+    try {
+      await homeOpened(deps.services.deps, context.teamId, event.user);
+    } catch (error) {
+      unexpectedFailure(deps.logger, error, EVENTS.appHomeOpened);
+    }
   });
 }

@@ -1,27 +1,26 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { FIT_CRITERIA } from '../../../domain/fit.js';
-import { submitFitAssessment } from '../../../services/fit-service.js';
-import { recordSlackError } from '../../../services/slack-error-service.js';
+import { type FitOutcome, submitFitAssessment } from '../../../services/fit-service.js';
 import { fitVerdictMessage } from '../../blocks/fit.js';
 import type { SlackDeps } from '../../context.js';
-import { unexpectedFailure } from '../../errors.js';
 import { FIT } from '../../ids.js';
 import { fitErrorBlocks, parseFitAnswers, parseFitMetadata } from '../../inputs/fit.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { attempt } from '../../slack-error-reporter.js';
+import { type Notice, withNotices } from '../engagement-notices.js';
 
 const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
 
 /**
  * The fit modal's submission: invalid answers come back inline next to their criterion;
- * a valid one is stored and recorded, the modal closes, and the assessor gets the verdict by DM
- * (if Slack refuses the DM, a `slack.error` is recorded in the workspace's decision record).
+ * a valid one is stored and recorded with the verdict DM to the assessor as a job (a `send-notice`
+ * committed with it; if Slack refuses the DM, a `slack.error` is recorded in the workspace's
+ * decision record), and the modal closes. A double submit stores and sends nothing new.
  */
 export function registerFitView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     FIT.callbackId,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const partnerOrgId = parseFitMetadata(view.private_metadata);
@@ -36,12 +35,13 @@ export function registerFitView(app: App, deps: SlackDeps): void {
         return;
       }
       const answers = parseFitAnswers(view.state.values);
-      let outcome: Awaited<ReturnType<typeof submitFitAssessment>>;
       try {
-        outcome = await submitFitAssessment(deps.services.deps, teamId, userId, {
-          partnerOrgId,
-          answers,
-        });
+        await submitFitAssessment(
+          withNotices(deps.services.deps, (o: FitOutcome) => fitVerdictNotice(teamId, userId, o)),
+          teamId,
+          userId,
+          { partnerOrgId, answers },
+        );
       } catch (error) {
         const inline = viewErrorsFor(error, fitErrorBlocks(answers), FIRST_BLOCK) ?? {
           response_action: 'errors' as const,
@@ -51,26 +51,27 @@ export function registerFitView(app: App, deps: SlackDeps): void {
         return;
       }
       await ack();
-      if (outcome.repeated) return;
-      const sent = await attempt(() =>
-        client.chat.postMessage({ channel: userId, ...fitVerdictMessage(outcome) }),
-      );
-      if (sent.ok) return;
-      // No engagement here: the failure goes to the workspace chain, next to the fit verdict.
-      deps.logger.warn({ teamId, error: sent.error, where: 'fit verdict DM' }, 'slack call failed');
-      try {
-        await recordSlackError(deps.services.deps, {
-          teamId,
-          userId,
-          engagementId: null,
-          method: 'chat.postMessage',
-          error: sent.error,
-          attempted: `DM <@${userId}> the fit verdict on ${outcome.org.name} (v${outcome.version})`,
-          details: { user: userId, partnerOrg: outcome.org.id, version: outcome.version },
-        });
-      } catch (error) {
-        unexpectedFailure(deps.logger, error, 'fit verdict DM slack.error');
-      }
     }),
   );
+}
+
+/** The verdict DM to the assessor; none for a repeated submission (nothing new was stored). */
+function fitVerdictNotice(teamId: string, userId: string, outcome: FitOutcome): Notice[] {
+  if (outcome.repeated) return [];
+  return [
+    {
+      userIds: [userId],
+      message: fitVerdictMessage(outcome),
+      undelivered: {
+        teamId,
+        actorId: userId,
+        // No engagement here: the failure goes to the workspace chain, next to the fit verdict.
+        engagement: null,
+        details: { partnerOrg: outcome.org.id, version: String(outcome.version) },
+        about: `the fit verdict on ${outcome.org.name} (v${outcome.version})`,
+        manualFix: () => `\`/amos fit ${outcome.org.name}\` shows the latest assessment.`,
+        reportTo: [],
+      },
+    },
+  ];
 }

@@ -4,7 +4,9 @@ import { registerApprovalRejectView } from './approval-reject.js';
 import { registerEngagementViews } from './engagement.js';
 import { registerFitView } from './fit.js';
 import { registerGovernedDeliveryViews } from './governed-delivery.js';
+import { registerRiskViews } from './risk.js';
 import { registerScopeViews } from './scope.js';
+import { registerStopViews } from './stop-authority.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
 export function registerViews(app: App, deps: SlackDeps): void {
@@ -13,4 +15,6 @@ export function registerViews(app: App, deps: SlackDeps): void {
   registerFitView(app, deps);
   registerEngagementViews(app, deps);
   registerGovernedDeliveryViews(app, deps);
+  registerRiskViews(app, deps);
+  registerStopViews(app, deps);
 }

@@ -1,26 +1,27 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { linkChannelForm, linkPartnerChannel } from '../../../services/engagement-service.js';
-import { channelLinkedMessage, linkChannelButton } from '../../blocks/new-engagement.js';
-import { section } from '../../blocks/text.js';
+import {
+  linkChannelForm,
+  linkPartnerChannel,
+  requestPartnerChannel,
+} from '../../../services/engagement-service.js';
 import type { SlackDeps } from '../../context.js';
 import { NEW_ENGAGEMENT } from '../../ids.js';
 import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { NEW_ENGAGEMENT_FIELD_BLOCKS, parseChannelChoice } from '../../inputs/new-engagement.js';
-import { checkLinkedChannel, createPartnerChannel } from '../../partner-channel-setup.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { directMessage } from '../engagement-notices.js';
 
 const B = NEW_ENGAGEMENT.blocks;
 
 /**
  * The link-a-channel modal: an existing channel is linked before the modal closes (a channel
- * already used elsewhere comes back inline); a new one is created after, and the outcome DMed.
+ * already used elsewhere comes back inline); a new one is asked for. Checking or creating it in
+ * Slack and the DM saying how it went are the prepare-partner-channel job.
  */
 export function registerLinkChannelView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     NEW_ENGAGEMENT.linkChannelCallbackId,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const engagementId = parseEngagementMetadata(view.private_metadata);
@@ -33,13 +34,9 @@ export function registerLinkChannelView(app: App, deps: SlackDeps): void {
         return;
       }
       const { choice } = parsed;
-      let engagement: Awaited<ReturnType<typeof linkChannelForm>>['engagement'];
       try {
-        ({ engagement } = await linkChannelForm(deps.services.deps, {
-          teamId,
-          userId,
-          engagementId,
-        }));
+        await linkChannelForm(deps.services.deps, { teamId, userId, engagementId });
+        // Either way the Slack side (check or create, the DM) is a job committed here.
         if (choice.kind === 'link') {
           await linkPartnerChannel(deps.services.deps, {
             teamId,
@@ -47,6 +44,13 @@ export function registerLinkChannelView(app: App, deps: SlackDeps): void {
             engagementId,
             channelId: choice.channelId,
             created: false,
+          });
+        } else {
+          await requestPartnerChannel(deps.services.deps, {
+            teamId,
+            userId,
+            engagementId,
+            name: choice.name,
           });
         }
       } catch (error) {
@@ -59,40 +63,6 @@ export function registerLinkChannelView(app: App, deps: SlackDeps): void {
         return;
       }
       await ack();
-      const target = {
-        teamId,
-        userId,
-        engagement,
-        ...(context.botUserId ? { botUserId: context.botUserId } : {}),
-      };
-      try {
-        if (choice.kind === 'link') {
-          const note = await checkLinkedChannel(client, deps, target, choice.channelId);
-          const message = channelLinkedMessage(engagement.slug, choice.channelId, note);
-          await directMessage(client, deps, [userId], message, 'channel linked');
-          return;
-        }
-        const channelId = await createPartnerChannel(client, deps, target, choice.name);
-        const message = channelId
-          ? channelLinkedMessage(engagement.slug, channelId)
-          : {
-              text: 'Try again with another name, or pick an existing channel.',
-              blocks: [
-                section('Try again with another name, or pick an existing channel.'),
-                linkChannelButton(engagement.id),
-              ],
-            };
-        await directMessage(client, deps, [userId], message, 'channel linked');
-      } catch (error) {
-        const text = replyForError(deps.logger, error, 'link channel');
-        await directMessage(
-          client,
-          deps,
-          [userId],
-          { text, blocks: [section(text)] },
-          'link channel',
-        );
-      }
     }),
   );
 }

@@ -1,28 +1,23 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import {
-  type CreateEngagementResult,
-  createEngagement,
-} from '../../../services/engagement-service.js';
-import { engagementCreatedMessage } from '../../blocks/new-engagement.js';
+import { createEngagement } from '../../../services/engagement-service.js';
 import type { SlackDeps } from '../../context.js';
 import { NEW_ENGAGEMENT } from '../../ids.js';
 import { NEW_ENGAGEMENT_FIELD_BLOCKS, parseNewEngagement } from '../../inputs/new-engagement.js';
-import { checkLinkedChannel, createPartnerChannel } from '../../partner-channel-setup.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
-import { directMessage } from '../engagement-notices.js';
 
 const FIRST_BLOCK = NEW_ENGAGEMENT.blocks.name;
 
 /**
  * The `/amos new` submission: input errors (a bad or taken slug, N > M, ...) come back inline
- * with nothing stored; otherwise the engagement is created and the modal closes, then the
- * partner channel is created or checked and the creator gets the summary with the next step.
+ * with nothing stored; otherwise the engagement is created and the modal closes. Creating (or
+ * checking) the partner channel and the creator's summary DM are the prepare-partner-channel
+ * job, committed with the engagement.
  */
 export function registerNewEngagementView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     NEW_ENGAGEMENT.callbackId,
-    perRequest(deps, async ({ ack, body, view, client, context }, deps) => {
+    perRequest(deps, async ({ ack, body, view, context }, deps) => {
       const teamId = context.teamId ?? body.team?.id ?? view.team_id;
       const userId = body.user.id;
       const parsed = parseNewEngagement(view.state.values);
@@ -30,9 +25,8 @@ export function registerNewEngagementView(app: App, deps: SlackDeps): void {
         await ack({ response_action: 'errors', errors: parsed.errors });
         return;
       }
-      let result: CreateEngagementResult;
       try {
-        result = await createEngagement(deps.services.deps, { teamId, userId, spec: parsed.spec });
+        await createEngagement(deps.services.deps, { teamId, userId, spec: parsed.spec });
       } catch (error) {
         await ack(
           viewErrorsFor(error, NEW_ENGAGEMENT_FIELD_BLOCKS, FIRST_BLOCK) ?? {
@@ -43,41 +37,6 @@ export function registerNewEngagementView(app: App, deps: SlackDeps): void {
         return;
       }
       await ack();
-      if (result.status === 'duplicate') return;
-      const { engagement } = result;
-      const target = {
-        teamId,
-        userId,
-        engagement,
-        ...(context.botUserId ? { botUserId: context.botUserId } : {}),
-      };
-      let channelId = engagement.partner_channel_id;
-      let channelNote: string | undefined;
-      try {
-        if (result.channelToCreate) {
-          channelId = await createPartnerChannel(client, deps, target, result.channelToCreate);
-        } else if (channelId) {
-          channelNote = await checkLinkedChannel(client, deps, target, channelId);
-        }
-      } catch (error) {
-        channelId = null;
-        channelNote = replyForError(deps.logger, error, 'new engagement channel');
-      }
-      const summary = engagementCreatedMessage({
-        engagement,
-        partnerOrgName: result.partnerOrgName,
-        channelId,
-        ...(channelNote ? { channelNote } : {}),
-      });
-      // The summary is the creator's receipt: if Slack refuses it, record it and tell the operator.
-      await directMessage(client, deps, [userId], summary, 'new engagement summary', {
-        teamId,
-        actorId: userId,
-        engagement: { id: engagement.id, slug: engagement.slug },
-        about: `that ${engagement.slug} was created and what to do next`,
-        manualFix: () => `Run \`/amos status ${engagement.slug}\` for the next step.`,
-        reportTo: [engagement.operator_id],
-      });
     }),
   );
 }
