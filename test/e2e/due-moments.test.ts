@@ -167,3 +167,40 @@ describe('a paused engagement', () => {
     );
   });
 });
+
+describe('with /amos pause, /amos resume and /amos terminate', () => {
+  it('holds the channel reminder while paused, sends it after resume, and cancels all on terminate', async () => {
+    const e = await activated();
+    h.fake.reset();
+    const paused = await commandReply(h, EXECS[0], `pause ${e.slug} Controls breached`);
+    expect(paused.text).toContain('is paused');
+    await passAt('2026-12-14T00:00:00Z');
+    expect(about('SC-1', e.channelId)).toEqual([]);
+    const resumed = await commandReply(h, EXECS[0], `resume ${e.slug} Fixed`);
+    expect(resumed.text).toContain('is active again');
+    expect(
+      await h.db
+        .selectFrom('engagement')
+        .select('stage')
+        .where('id', '=', e.engagement.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ stage: 'active' });
+    await passAt('2026-12-14T00:01:00Z');
+    const label = e.slug.toUpperCase();
+    expect(about('SC-1', e.channelId)).toEqual([`${label}: scope item SC-1 is due 15 Dec 2026.`]);
+    const ended = await commandReply(
+      h,
+      EXECS[0],
+      `terminate ${e.slug} Vendor breached the charter`,
+    );
+    expect(ended.text).toContain('is terminated');
+    // Cancelled in the termination itself, before any pass.
+    const rows = await listRemindersFor(h.db, TEAM.id, e.sc1);
+    expect(rows.filter((r) => r.status === 'pending' || r.status === 'held')).toEqual([]);
+    expect(rows.find((r) => r.kind === 'scope_overdue')?.outcome).toBe(
+      'the engagement is terminated',
+    );
+    await passAt('2026-12-16T10:00:00Z');
+    expect(about('SC-1', e.channelId)).toHaveLength(1);
+  });
+});
