@@ -26,6 +26,7 @@ import {
   type BenchCase,
   CASES,
   GROUPS,
+  isRefusal,
   orgOfEngagement,
   partnerChannel,
   partnersOfOrg,
@@ -96,6 +97,15 @@ async function counts(db: Db) {
     jobs = Number(found.rows[0]?.n ?? 0);
   }
   return { records: Number(records.rows[0]?.n ?? 0), jobs };
+}
+
+/** Decision records of these kinds (what one committed request of a case writes once). */
+async function countKinds(db: Db, kinds: readonly string[] | undefined): Promise<number> {
+  if (!kinds || kinds.length === 0) return 0;
+  const found = await sql<{
+    n: string;
+  }>`select count(*) as n from decision_record where kind = any(${[...kinds]})`.execute(db);
+  return Number(found.rows[0]?.n ?? 0);
 }
 
 async function main() {
@@ -226,6 +236,8 @@ async function main() {
       pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN,
       ...(await counts(db)),
       slack: slackEffects(),
+      committed: await countKinds(db, benchCase.committedKinds),
+      responses: fake.allResponses().length,
     };
     let peakRss = rssMiB(pid);
     const sampler = setInterval(() => {
@@ -264,6 +276,11 @@ async function main() {
     if (!settled)
       log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
+    const committed = (await countKinds(db, benchCase.committedKinds)) - before.committed;
+    const refusedInReply = fake
+      .allResponses()
+      .slice(before.responses)
+      .filter((r) => isRefusal(JSON.stringify(r.body))).length;
     const effectSeconds = (settledAt - started) / 1000;
     const m: Measurement = {
       round,
@@ -279,10 +296,12 @@ async function main() {
       records: last.records - before.records,
       jobs: last.jobs - before.jobs,
       slackEffects: last.slack - before.slack,
+      committed,
+      refusedInReply,
       effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
     };
     log(
-      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
+      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
     );
     return m;
   };

@@ -134,3 +134,32 @@ export async function listApprovalMessagesOf(
     .orderBy('ts')
     .execute();
 }
+
+/**
+ * Of `userIds`, those whose waiting list (as `listWaitingApprovals`: same filter, same order)
+ * shows this pending request among its first `limit`: the people whose App Home shows its
+ * tally. One statement.
+ */
+export async function waitingListsShowing(
+  db: Db | Trx,
+  teamId: string,
+  request: Pick<ApprovalRequestRow, 'id' | 'requested_at' | 'ref' | 'requester_ids' | 'votes'>,
+  userIds: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  const voters = new Set(request.votes.map((v) => v.userId));
+  const candidates = userIds.filter((u) => !request.requester_ids.includes(u) && !voters.has(u));
+  if (candidates.length === 0) return [];
+  const { rows } = await sql<{ user_id: string }>`
+    select u.user_id from unnest(${candidates}::text[]) as u(user_id)
+    where (
+      select count(*) from approval_request o
+      join engagement e on e.id = o.engagement_id and e.team_id = ${teamId}
+      where o.team_id = ${teamId} and o.status = 'pending' and o.id <> ${request.id}
+        and (o.requested_at < ${request.requested_at}
+          or (o.requested_at = ${request.requested_at} and o.ref < ${request.ref}))
+        and not (u.user_id = any(o.requester_ids))
+        and not (o.votes @> jsonb_build_array(jsonb_build_object('userId', u.user_id)))
+    ) < ${limit}`.execute(db);
+  return rows.map((r) => r.user_id);
+}

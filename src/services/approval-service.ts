@@ -172,9 +172,11 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
     if (outcome.completed) {
       await cancelApprovalReminders(change.trx, change.teamId, row.id, change.now, outcome.status);
     }
-    // Last: the copies' refresh job is keyed per request, so enqueuing it waits on any other
-    // uncommitted vote's; here that wait is already behind the engagement lock.
-    await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
+    await approvalMoved(change, {
+      approvalRequestId: row.id,
+      decided: outcome.completed,
+      voterId: change.actor.userId,
+    });
     const approvals = outcome.record.details.approvals;
     return {
       kind: 'voted',
