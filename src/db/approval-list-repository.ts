@@ -54,6 +54,7 @@ export async function listWaitingApprovals(
   const found = await query
     .orderBy('approval_request.requested_at')
     .orderBy('approval_request.ref')
+    .orderBy('approval_request.id')
     .limit(options.limit)
     .execute();
   return {
@@ -143,7 +144,7 @@ export async function listApprovalMessagesOf(
 export async function waitingListsShowing(
   db: Db | Trx,
   teamId: string,
-  request: Pick<ApprovalRequestRow, 'id' | 'requested_at' | 'ref' | 'requester_ids' | 'votes'>,
+  request: Pick<ApprovalRequestRow, 'id' | 'requester_ids' | 'votes'>,
   userIds: readonly string[],
   limit: number,
 ): Promise<string[]> {
@@ -152,12 +153,12 @@ export async function waitingListsShowing(
   if (candidates.length === 0) return [];
   const { rows } = await sql<{ user_id: string }>`
     select u.user_id from unnest(${candidates}::text[]) as u(user_id)
+    join approval_request r on r.team_id = ${teamId} and r.id = ${request.id}
     where (
       select count(*) from approval_request o
       join engagement e on e.id = o.engagement_id and e.team_id = ${teamId}
-      where o.team_id = ${teamId} and o.status = 'pending' and o.id <> ${request.id}
-        and (o.requested_at < ${request.requested_at}
-          or (o.requested_at = ${request.requested_at} and o.ref < ${request.ref}))
+      where o.team_id = ${teamId} and o.status = 'pending'
+        and (o.requested_at, o.ref, o.id) < (r.requested_at, r.ref, r.id)
         and not (u.user_id = any(o.requester_ids))
         and not (o.votes @> jsonb_build_array(jsonb_build_object('userId', u.user_id)))
     ) < ${limit}`.execute(db);
