@@ -244,6 +244,21 @@ async function main() {
       peakRss = Math.max(peakRss, rssMiB(pid));
     }, 100);
     const started = performance.now();
+    // BENCH_PG_TOP=1: what PostgreSQL is busy with, sampled every 50 ms from the load's start
+    // until the run settled, printed per run (the most frequent active statements).
+    const active = new Map<string, number>();
+    let sampling = env.BENCH_PG_TOP === '1';
+    const sampleLoop = (async () => {
+      while (sampling) {
+        const { rows } = await sql<{ q: string }>`
+          select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q from pg_stat_activity
+          where state = 'active' and pid <> pg_backend_pid() and datname = current_database()`
+          .execute(db)
+          .catch(() => ({ rows: [] as { q: string }[] }));
+        for (const { q } of rows) active.set(q, (active.get(q) ?? 0) + 1);
+        await sleep(50);
+      }
+    })();
     let load: LoadResult;
     try {
       load = await drive(benchCase, port, mode);
@@ -273,6 +288,12 @@ async function main() {
       quiet = moved || busy ? 0 : quiet + 1;
     }
     const settled = performance.now() < deadline;
+    sampling = false;
+    await sampleLoop;
+    if (active.size > 0) {
+      const top = [...active].sort((a, b) => b[1] - a[1]).slice(0, 6);
+      for (const [q, n] of top) log(`    pg active ${String(n).padStart(5)}  ${q}`);
+    }
     if (!settled)
       log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };

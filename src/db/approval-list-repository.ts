@@ -155,12 +155,15 @@ export async function waitingListsShowing(
     select u.user_id from unnest(${candidates}::text[]) as u(user_id)
     join approval_request r on r.team_id = ${teamId} and r.id = ${request.id}
     where (
-      select count(*) from approval_request o
-      join engagement e on e.id = o.engagement_id and e.team_id = ${teamId}
-      where o.team_id = ${teamId} and o.status = 'pending'
-        and (o.requested_at, o.ref, o.id) < (r.requested_at, r.ref, r.id)
-        and not (u.user_id = any(o.requester_ids))
-        and not (o.votes @> jsonb_build_array(jsonb_build_object('userId', u.user_id)))
+      select count(*) from (
+        select 1 from approval_request o
+        join engagement e on e.id = o.engagement_id and e.team_id = ${teamId}
+        where o.team_id = ${teamId} and o.status = 'pending'
+          and (o.requested_at, o.ref, o.id) < (r.requested_at, r.ref, r.id)
+          and not (u.user_id = any(o.requester_ids))
+          and not (o.votes @> jsonb_build_array(jsonb_build_object('userId', u.user_id)))
+        limit ${limit}
+      ) older
     ) < ${limit}`.execute(db);
   return rows.map((r) => r.user_id);
 }

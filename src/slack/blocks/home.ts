@@ -48,7 +48,11 @@ export function homeView(
     }
     blocks.push(
       { type: 'divider' },
-      ...engagementListMessage(content.engagements, content.partnerView).blocks,
+      ...engagementListMessage(
+        content.engagements,
+        content.partnerView,
+        content.engagementsTotal ?? content.engagements.length,
+      ).blocks,
     );
   }
   const usage = commands.map((c) => `\`/amos ${c.usage}\``).join('  ');

@@ -21,7 +21,7 @@ export const status: Subcommand = {
     const reply =
       answer.kind === 'one'
         ? statusMessage(answer.status)
-        : engagementListMessage(answer.engagements, answer.partnerView);
+        : engagementListMessage(answer.engagements, answer.partnerView, answer.total);
     await ack({ response_type: 'ephemeral', ...reply });
   },
 };
