@@ -49,6 +49,8 @@ export interface Report {
     settleSeconds: number;
   };
   machine: string;
+  /** The 1-minute load average when the benchmark started (a busy machine skews every figure). */
+  loadAtStart?: number;
   node: string;
   postgres: string;
   measurements: Measurement[];
@@ -177,7 +179,12 @@ export async function writeResults(file: string, report: Report): Promise<string
     `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (the`,
     'profile findings and what each fix bought are in `bench/FINDINGS.md`).',
     '',
-    `- Machine: ${report.machine}`,
+    `- Machine: ${report.machine}${report.loadAtStart !== undefined ? `; load average at the start ${report.loadAtStart.toFixed(2)}` : ''}`,
+    ...(s.seconds < 10 || s.rounds < 2 || s.pacedSeconds < 10
+      ? [
+          `- **A short run** (${s.seconds} s closed, ${s.pacedSeconds} s paced, ${s.rounds} round(s); the defaults are 10 s, 10 s and 2): indicative only.`,
+        ]
+      : []),
     `- Node ${report.node}; PostgreSQL ${report.postgres}`,
     `- Load: closed loop ${s.connections} connections for ${s.seconds} s (autocannon); open loop paced at ${s.rate} requests/s for ${s.pacedSeconds} s (bench/load.ts); ${s.rounds} round(s); every request signed afresh; a separate load process`,
     `- Workspace: 1,000 engagements, ${report.seededRecords.toLocaleString('en')} decision records seeded, 5,000 open scope items, 2,000 people`,

@@ -5,7 +5,7 @@
 // Settings (env): see bench/README.md.
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
@@ -109,6 +109,7 @@ async function countKinds(db: Db, kinds: readonly string[] | undefined): Promise
 }
 
 async function main() {
+  const loadAtStart = os.loadavg()[0];
   const work = await mkdtemp(path.join(tmpdir(), 'amos-bench-'));
   // Embedded PostgreSQL runs as another user when started as root: it must reach its folder.
   await chmod(work, 0o755);
@@ -352,6 +353,7 @@ async function main() {
     started,
     settings,
     machine: machineFacts(),
+    loadAtStart,
     node: process.version,
     postgres: `${pgVersion} (${pg.kind})`,
     measurements,
