@@ -54,6 +54,8 @@ export interface Report {
   node: string;
   postgres: string;
   measurements: Measurement[];
+  /** Per decision case: decisions committed after their run's settle wait ended. */
+  late?: Record<string, number>;
   chains: { count: number; broken: string[] };
   seededRecords: number;
 }
@@ -118,8 +120,9 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
     const acked = all.reduce((s, m) => s + m.load.ok, 0);
     const books = all.map(accounting);
     const refused = books.reduce((s, b) => s + b.refused, 0);
-    const committed = books.reduce((s, b) => s + b.committed, 0);
-    const unaccounted = books.reduce((s, b) => s + b.unaccounted, 0);
+    const lateCommits = report.late?.[name] ?? 0;
+    const committed = books.reduce((s, b) => s + b.committed, 0) + lateCommits;
+    const unaccounted = Math.max(0, acked - refused - committed);
     let verdict = '';
     if (first.kind !== 'baseline') {
       const t = TARGETS[first.kind];
@@ -149,7 +152,7 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
         )} | ${first.kind === 'baseline' ? '1x' : `${span(ratios, 1)}x`} | ${span(closed.map((m) => m?.appCpuMsPerRequest ?? Number.NaN))} | ${span(closed.map((m) => m?.pgCpuMsPerRequest ?? Number.NaN))} | ${f(Math.max(...all.map((m) => m.peakRssMiB)), 0)} | ${range(
         closed.map((m) => m?.effectsPerSecond ?? Number.NaN),
         0,
-      )} | ${first.kind === 'decision' ? `${acked}: ${committed} / ${refused} / ${unaccounted}` : `${acked}: - / ${refused} / -`} | ${verdict || 'baseline'} |`,
+      )} | ${first.kind === 'decision' ? `${acked}: ${committed}${lateCommits ? ` (${lateCommits} after their run's settle wait)` : ''} / ${refused} / ${unaccounted}` : `${acked}: - / ${refused} / -`} | ${verdict || 'baseline'} |`,
     );
   }
   return { table, verdicts };

@@ -131,6 +131,8 @@ export interface BenchCase {
    * bench counts committed requests, not every record written while the case ran).
    */
   readonly committedKinds?: readonly string[];
+  /** The engagements the case's decisions are about (so two cases writing one kind stay apart). */
+  readonly committedIn?: { readonly from: number; readonly count: number };
   build(ctx: CaseContext, i: number): BenchRequest;
 }
 
@@ -159,6 +161,7 @@ export const CASES: readonly BenchCase[] = [
     label: '`/amos approve <slug> EX-1`',
     kind: 'decision',
     committedKinds: ['approval.vote_cast'],
+    committedIn: GROUPS.approveCommand,
     build: (ctx, i) => {
       const { from, count } = GROUPS.approveCommand;
       const n = from + (i % count);
@@ -183,6 +186,7 @@ export const CASES: readonly BenchCase[] = [
     label: 'view_submission: add a scope item',
     kind: 'decision',
     committedKinds: ['scope.item_added'],
+    committedIn: GROUPS.scope,
     build: (ctx, i) => {
       const { from, count } = GROUPS.scope;
       const n = from + (i % count);
@@ -221,6 +225,7 @@ export const CASES: readonly BenchCase[] = [
     label: 'block_actions: Approve button',
     kind: 'decision',
     committedKinds: ['approval.vote_cast'],
+    committedIn: GROUPS.approveButton,
     build: (ctx, i) => {
       const { from, count } = GROUPS.approveButton;
       const n = from + (i % count);
@@ -255,6 +260,7 @@ export const CASES: readonly BenchCase[] = [
     label: 'member_joined_channel (gated channel)',
     kind: 'decision',
     committedKinds: ['boundary.partner_joined'],
+    committedIn: GROUPS.gated,
     build: (ctx, i) => {
       const { from, count } = GROUPS.gated;
       const n = from + (i % count);
