@@ -156,7 +156,8 @@ export type LadderStep =
     };
 
 /**
- * The ladder: an acknowledged or resolved escalation stays; one whose SLA has not run out waits
+ * The ladder: one level per due moment, however late it runs (a level it skipped would never
+ * have seen the escalation); the record keeps the due moment that was missed. An acknowledged or resolved escalation stays; one whose SLA has not run out waits
  * for its due moment (the SLA from the first working moment of the level's people after it
  * reached the level, critical at once); otherwise it moves to the next rung of the path, or, past the last rung, repeats
  * to that rung with the sponsors added. The new level's due moment and its DMs (respecting
@@ -196,6 +197,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
           from: escalation.level,
           to: next.level,
           recipients: arrival.deliveries.map((d) => d.userId),
+          missedDueAt: dueAt.toISOString(),
           dueAt: arrival.dueAt.toISOString(),
           step,
         },
@@ -222,6 +224,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
         to: level,
         recipients: arrival.deliveries.map((d) => d.userId),
         sponsors: [...ctx.sponsorIds],
+        missedDueAt: dueAt.toISOString(),
         dueAt: arrival.dueAt.toISOString(),
         step,
       },

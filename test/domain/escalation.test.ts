@@ -147,6 +147,15 @@ describe('the ladder', () => {
     expect(climb(critical, tokyo, critical.dueAt).kind).toBe('moves');
   });
 
+  it('run long after several SLAs ran out, moves one level, gives it a full SLA and records the missed moment', () => {
+    const late = new Date(NOW.getTime() + 5 * H);
+    const step = climb(facts('critical', 1, NOW), ctx(), late);
+    expect(step.kind === 'moves' && [step.from, step.to, step.step]).toEqual([1, 2, 1]);
+    if (step.kind !== 'moves') return;
+    expect(step.arrival.dueAt).toEqual(new Date(late.getTime() + 1 * H));
+    expect(step.record.details).toMatchObject({ missedDueAt: NOW.toISOString() });
+  });
+
   it('skips a level that names nobody', () => {
     const gap = ctx({ path: { level1: ['U1'], level2: [], level3: ['U3'] } });
     const step = climb(facts('critical', 1, NOW), gap, NOW);

@@ -52,8 +52,9 @@ const textInput = (max: number, o: { multiline?: boolean; initial?: string } = {
   type: 'plain_text_input',
   max_length: max,
   ...(o.multiline ? { multiline: true } : {}),
-  // initial_value is plain text: shown as typed, never parsed, so no escaping here.
-  ...(o.initial ? { initial_value: o.initial.slice(0, max) } : {}),
+  // initial_value is plain text: shown as typed, never parsed, so no escaping here. Cut to
+  // max_length without leaving half of a surrogate pair (malformed text Slack refuses).
+  ...(o.initial ? { initial_value: o.initial.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') } : {}),
 });
 
 const select = (values: readonly string[]) => ({
