@@ -4,7 +4,7 @@ import { JOB_SCHEMA } from '../../src/jobs/queue.js';
 import { verifyLog } from '../../src/services/decision-log-service.js';
 import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
-import { commandReply, EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
+import { EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
 import { activeEngagement, openedView } from '../support/delivery-fixtures.js';
 import { grant } from '../support/factories.js';
 
@@ -33,7 +33,13 @@ afterEach(() => {
   expect(h.fake.violations).toEqual([]);
 });
 
-async function engagement(path = { level1: [ERIN], level2: [EVAN], level3: [EVE] }) {
+async function engagement(
+  path: { level1: string[]; level2: string[]; level3: string[] } = {
+    level1: [ERIN],
+    level2: [EVAN],
+    level3: [EVE],
+  },
+) {
   const e = await activeEngagement(h);
   await h.db
     .updateTable('engagement')
