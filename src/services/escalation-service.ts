@@ -380,7 +380,8 @@ export async function escalationDue(
 /**
  * How long a DM about a risk or an escalation of `severity` waits before it may reach `userId`:
  * nothing when critical or working hours are off; otherwise until the next working moment in
- * their own zone (read from Slack with `fetchZone` when not cached, then cached).
+ * their own zone (read from Slack with `fetchZone` when not cached, then cached; a read that
+ * failed is thrown on, never cached).
  */
 export async function secondsUntilWorkingHours(
   deps: ServiceDeps,
@@ -395,7 +396,9 @@ export async function secondsUntilWorkingHours(
   );
   let zone = cached?.timeZone ?? null;
   if (!cached || now.getTime() - cached.fetchedAt.getTime() > PROFILE_MAX_AGE_MS) {
-    zone = await fetchZone(request.teamId, request.userId).catch(() => zone);
+    // A failed read is thrown on (the job retries, as for any Slack call): caching it as "no
+    // zone" would put them in UTC for a week. `fetchZone` answers null when Slack cannot tell.
+    zone = await fetchZone(request.teamId, request.userId);
     await rememberUserProfile(deps, {
       teamId: request.teamId,
       userId: request.userId,

@@ -347,3 +347,112 @@ describe('the Raise AMOS risk shortcut', () => {
     expect(initial(RISK.risk.title)?.initial_value).toBe('t'.repeat(149));
   });
 });
+
+describe('Slack slow or rate limiting the escalation DM', () => {
+  it('a 429 on conversations.open: the DM arrives once, after Retry-After', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    h.fake.failNext('conversations.open', { status: 429, retryAfter: 1 });
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('critical', 'Rate limited'),
+    });
+    await h.app.idle();
+    expect(h.fake.callsTo('conversations.open').map((c) => c.status)).toEqual([429, 200]);
+    expect(escalationDms('ES-1', e.slug).map((d) => d.user)).toEqual([ERIN]);
+  });
+
+  it('conversations.open answering after the timeout: the DM arrives once', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    h.fake.delayNext('conversations.open', 3_500);
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('critical', 'Slow Slack'),
+    });
+    await h.app.idle();
+    expect(h.fake.callsTo('conversations.open').length).toBeGreaterThanOrEqual(2);
+    expect(escalationDms('ES-1', e.slug).map((d) => d.user)).toEqual([ERIN]);
+  });
+
+  it('chat.postMessage answering after the timeout: the DM is still one', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    h.fake.delayNext('chat.postMessage', 3_500);
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('critical', 'Slow post'),
+    });
+    await h.app.idle();
+    const posted = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).includes('Slow post'));
+    expect(posted.length).toBeGreaterThanOrEqual(1);
+    expect(escalationDms('ES-1', e.slug)).toHaveLength(1);
+    const copies = await h.db
+      .selectFrom('governance_message')
+      .select('ts')
+      .where('subject_id', '=', (await escalationRow(e.engagement.id, 'ES-1')).id)
+      .execute();
+    expect(copies).toHaveLength(1);
+  });
+
+  it('a 429 on users.info does not leave the recipient’s zone cached as unknown: the DM waits for their morning', async () => {
+    const e = await engagement();
+    const sydney = 'U0SYDNEY';
+    h.fake.addUser(TEAM.id, { id: sydney, name: 'sydney', tz: 'Australia/Sydney' });
+    await grant(h.db, TEAM.id, sydney, 'executive');
+    await h.db
+      .updateTable('engagement')
+      .set({ escalation_path: JSON.stringify({ level1: [sydney], level2: [EVAN], level3: [] }) })
+      .where('id', '=', e.engagement.id)
+      .execute();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    h.fake.failNext('users.info', { status: 429, retryAfter: 1 });
+    // 09:30 UTC is 20:30 in Sydney: after its working hours.
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('medium', 'Zone unknown for a moment'),
+    });
+    await h.app.idle();
+    const cached = await h.db
+      .selectFrom('slack_user')
+      .select('time_zone')
+      .where('team_id', '=', TEAM.id)
+      .where('user_id', '=', sydney)
+      .executeTakeFirst();
+    expect(cached?.time_zone).toBe('Australia/Sydney');
+    const posted = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).includes('Zone unknown'));
+    expect(posted).toHaveLength(0);
+  });
+
+  it('users.info refusing (user_not_found): Slack cannot tell, so UTC, and the DM goes in UTC working hours', async () => {
+    const e = await engagement();
+    const ghost = 'U0GHOST';
+    await grant(h.db, TEAM.id, ghost, 'executive');
+    await h.db
+      .updateTable('engagement')
+      .set({ escalation_path: JSON.stringify({ level1: [ghost], level2: [EVAN], level3: [] }) })
+      .where('id', '=', e.engagement.id)
+      .execute();
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    h.fake.failNext('users.info', { error: 'user_not_found' });
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('medium', 'Nobody knows where'),
+    });
+    await h.app.idle();
+    expect(h.fake.callsTo('users.info')).toHaveLength(1);
+    const posted = h.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.text).includes('Nobody knows where'));
+    expect(posted).toHaveLength(1);
+  });
+});
