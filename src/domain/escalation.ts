@@ -155,6 +155,15 @@ export type LadderStep =
       };
     };
 
+/** An SLA as the settings spell it (`90s`, `30m`, `4h`, `3d`): exact, never rounded to 0h. */
+export function slaText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 /**
  * The ladder: one level per due moment, however late it runs (a level it skipped would never
  * have seen the escalation); the record keeps the due moment that was missed. An acknowledged or resolved escalation stays; one whose SLA has not run out waits
@@ -177,8 +186,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
   const next = rungs.find((r) => r.level > escalation.level);
   const last = rungs[rungs.length - 1];
   const step = escalation.step + 1;
-  const hours = Math.round(ctx.slas[escalation.severity] / 360_000) / 10;
-  const notAcked = `not acknowledged within the ${escalation.severity} SLA (${hours}h)`;
+  const notAcked = `not acknowledged within the ${escalation.severity} SLA (${slaText(ctx.slas[escalation.severity])})`;
   if (next) {
     const arrival = arrive(next.level, next.userIds, escalation.severity, ctx, now);
     return {

@@ -6,6 +6,7 @@ import {
   type LadderContext,
   openEscalation,
   rungsOf,
+  slaText,
   validateEscalation,
 } from '../../src/domain/escalation.js';
 import { SEVERITIES, type Severity } from '../../src/domain/risk.js';
@@ -154,6 +155,19 @@ describe('the ladder', () => {
     if (step.kind !== 'moves') return;
     expect(step.arrival.dueAt).toEqual(new Date(late.getTime() + 1 * H));
     expect(step.record.details).toMatchObject({ missedDueAt: NOW.toISOString() });
+  });
+
+  it('records the SLA as set, whatever its size (90s, 30m, 4h, 3d), never rounded to 0h', () => {
+    expect([90_000, 30 * 60_000, 4 * H, 72 * H, 90 * 60_000].map(slaText)).toEqual([
+      '90s',
+      '30m',
+      '4h',
+      '3d',
+      '90m',
+    ]);
+    const fast = ctx({ slas: { ...SLAS, critical: 90_000 } });
+    const step = climb(facts('critical', 1, NOW), fast, NOW);
+    expect(step.kind === 'moves' && step.record.summary).toContain('critical SLA (90s)');
   });
 
   it('skips a level that names nobody', () => {
