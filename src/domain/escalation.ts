@@ -245,10 +245,15 @@ export type EscalationAction = 'acknowledge' | 'resolve';
 /**
  * Acknowledge or resolve: only someone the escalation has reached (a level it was sent to, or a
  * sponsor told) who holds an executive, operator or admin role; acknowledged ones can still be
- * resolved; resolved ones are final.
+ * resolved; resolved ones are final. Its raiser may not acknowledge it (that would stop the
+ * ladder before anyone else saw it; separation of duties) but may resolve it, recorded.
  */
 export function actOnEscalation(
-  escalation: { readonly ref: string; readonly state: EscalationState },
+  escalation: {
+    readonly ref: string;
+    readonly state: EscalationState;
+    readonly raisedBy?: string;
+  },
   action: EscalationAction,
   actor: Actor,
   reachedIds: readonly string[],
@@ -263,6 +268,12 @@ export function actOnEscalation(
     return refuse(
       'forbidden_role',
       `Only an executive, operator or admin on the escalation path may ${action} ${escalation.ref}.`,
+    );
+  }
+  if (action === 'acknowledge' && escalation.raisedBy === actor.userId) {
+    return refuse(
+      'separation_of_duties',
+      `You raised ${escalation.ref}, so someone else on its path acknowledges it; resolve it if it is no longer needed.`,
     );
   }
   if (

@@ -269,7 +269,12 @@ export async function actOnEscalationById(
     const escalation = await lockEscalation(change.trx, change.teamId, peek.id);
     if (!escalation) return notFound('That escalation does not exist in this workspace.');
     const acted = check(
-      actOnEscalation(escalation, request.action, change.actor, escalation.reached_ids),
+      actOnEscalation(
+        { ref: escalation.ref, state: escalation.state, raisedBy: escalation.raised_by },
+        request.action,
+        change.actor,
+        escalation.reached_ids,
+      ),
     );
     await updateEscalation(change.trx, escalation, {
       state: acted.to,

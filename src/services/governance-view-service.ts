@@ -191,6 +191,8 @@ export interface GovernanceWaiting {
     dueAt: Date;
     engagementId: string;
     mayPause: boolean;
+    /** False for its raiser: someone else on the path acknowledges it. */
+    mayAcknowledge: boolean;
   }[];
   readonly risks: readonly {
     id: string;
@@ -226,6 +228,7 @@ export async function governanceWaitingOn(
       dueAt: e.due_at,
       engagementId: e.engagement_id,
       mayPause: can(actor, 'pause'),
+      mayAcknowledge: e.raised_by !== userId,
     })),
     risks: risks.map((r) => ({
       id: r.id,

@@ -219,6 +219,13 @@ describe('acknowledging and resolving', () => {
     expect(resolved.ok && resolved.value.to).toBe('resolved');
   });
 
+  it('its raiser, though on the path, may not acknowledge it, but may resolve it', () => {
+    const mine = { ref: 'ES-1', state: 'open', raisedBy: 'U1' } as const;
+    const ack = actOnEscalation(mine, 'acknowledge', exec, ['U1']);
+    expect(!ack.ok && ack.refusal.code).toBe('separation_of_duties');
+    expect(actOnEscalation(mine, 'resolve', exec, ['U1']).ok).toBe(true);
+  });
+
   it('someone off the path is refused', () => {
     const refused = actOnEscalation({ ref: 'ES-1', state: 'open' }, 'acknowledge', exec, ['U2']);
     expect(!refused.ok && refused.refusal.message).toContain('not on the escalation path');

@@ -216,6 +216,47 @@ describe('buttons pressed twice, replayed, at once', () => {
   });
 });
 
+describe('its raiser on its path', () => {
+  it('may not acknowledge their own escalation (no button, a press refused); it still climbs; they may resolve it', async () => {
+    const e = await engagement();
+    await raise(ERIN, e.slug, 'high', 'My own matter');
+    const row = await escalationRow(e.engagement.id, 'ES-1');
+    const [dm] = escalationDms('ES-1', e.slug);
+    expect(dm?.user).toBe(ERIN);
+    const posted = h.fake
+      .callsTo('chat.postMessage')
+      .find((c) => String(c.args.text).includes('My own matter'));
+    expect(json(posted?.args.blocks)).not.toContain(RISK.acknowledgeAction);
+    expect(json(posted?.args.blocks)).toContain(RISK.resolveAction);
+    const home = h.fake
+      .callsTo('views.publish')
+      .filter((c) => c.args.user_id === ERIN)
+      .at(-1);
+    expect(json(home?.args.view)).toContain('My own matter');
+    const homeButtons = (home?.args.view as { blocks: { block_id?: string }[] }).blocks.find(
+      (b) => b.block_id === `${RISK.escalationActionsBlock}:${row.id}`,
+    );
+    expect(json(homeButtons)).toContain(RISK.resolveAction);
+    expect(json(homeButtons)).not.toContain(RISK.acknowledgeAction);
+
+    const res = await press(ERIN, RISK.acknowledgeAction, row.id);
+    await h.app.idle();
+    expect(said(res.responseUrl).join(' ')).toContain('You raised ES-1');
+    t += 4 * H + 1_000;
+    await dueMomentsRunNow();
+    expect(await escalationRow(e.engagement.id, 'ES-1')).toMatchObject({ level: 2, state: 'open' });
+    const resolved = await press(ERIN, RISK.resolveAction, row.id);
+    await h.app.idle();
+    expect(said(resolved.responseUrl)).toEqual([]);
+    expect((await recordsOf(h, e.engagement.id)).map((r) => [r.kind, r.actor_id])).toEqual([
+      ['escalation.raised', ERIN],
+      ['escalation.escalated', 'AMOS'],
+      ['escalation.resolved', ERIN],
+    ]);
+    await chainVerifies(e.slug);
+  });
+});
+
 describe('paths with holes and a clock that jumps', () => {
   it('an empty level 2 is skipped: level 1 moves to level 3, recorded as such', async () => {
     const e = await engagement({ level1: [ERIN], level2: [], level3: [EVE] });

@@ -571,6 +571,7 @@ const CASES: Record<string, Case | null> = {
             dueAt: AT,
             engagementId: 'e1',
             mayPause: true,
+            mayAcknowledge: true,
           },
         ],
         risks: [

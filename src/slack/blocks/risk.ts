@@ -216,7 +216,8 @@ export function escalationMessage(view: EscalationView, recipientId: string | nu
     );
   }
   const elements: Record<string, unknown>[] = [];
-  if (view.state === 'open') {
+  // Its raiser may not acknowledge it (someone else on the path does); they may resolve it.
+  if (view.state === 'open' && recipientId !== view.raisedBy) {
     elements.push({
       type: 'button',
       action_id: RISK.acknowledgeAction,
@@ -265,12 +266,16 @@ export function governanceHomeBlocks(waiting: GovernanceWaiting | undefined): Kn
         type: 'actions',
         block_id: `${RISK.escalationActionsBlock}:${e.id}`,
         elements: [
-          {
-            type: 'button',
-            action_id: RISK.acknowledgeAction,
-            text: plain('Acknowledge'),
-            value: e.id,
-          },
+          ...(e.mayAcknowledge
+            ? [
+                {
+                  type: 'button',
+                  action_id: RISK.acknowledgeAction,
+                  text: plain('Acknowledge'),
+                  value: e.id,
+                },
+              ]
+            : []),
           { type: 'button', action_id: RISK.resolveAction, text: plain('Resolve'), value: e.id },
           ...(e.mayPause
             ? [
