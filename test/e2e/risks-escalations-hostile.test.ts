@@ -233,9 +233,9 @@ describe('its raiser on its path', () => {
       .filter((c) => c.args.user_id === ERIN)
       .at(-1);
     expect(json(home?.args.view)).toContain('My own matter');
-    const homeButtons = (home?.args.view as { blocks: { block_id?: string }[] }).blocks.find(
-      (b) => b.block_id === `${RISK.escalationActionsBlock}:${row.id}`,
-    );
+    const homeButtons = (
+      home?.args.view as { blocks?: { block_id?: string }[] } | undefined
+    )?.blocks?.find((b) => b.block_id === `${RISK.escalationActionsBlock}:${row.id}`);
     expect(json(homeButtons)).toContain(RISK.resolveAction);
     expect(json(homeButtons)).not.toContain(RISK.acknowledgeAction);
 
