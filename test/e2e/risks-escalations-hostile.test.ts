@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Clock } from '../../src/clock.js';
 import { JOB_SCHEMA } from '../../src/jobs/queue.js';
 import { verifyLog } from '../../src/services/decision-log-service.js';
+import { escalationDue } from '../../src/services/escalation-service.js';
 import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
@@ -298,6 +299,37 @@ describe('paths with holes and a clock that jumps', () => {
       to: 2,
       missedDueAt: new Date(start + 1 * H).toISOString(),
     });
+  });
+});
+
+describe('the same due moment run twice at once', () => {
+  it('two runs of one step (a duplicate, a second worker) move it once; the queued job then finds it moved', async () => {
+    const e = await engagement();
+    await raise(OPERATOR, e.slug, 'critical');
+    const row = await escalationRow(e.engagement.id, 'ES-1');
+    t += 1 * H + 1_000;
+    const deps = {
+      db: h.db,
+      clock,
+      admins: [],
+      escalations: {
+        slas: { critical: 1 * H, high: 4 * H, medium: 24 * H, low: 72 * H },
+        workingHours: { startMinute: 9 * 60, endMinute: 18 * 60 },
+      },
+    };
+    const request = { teamId: TEAM.id, escalationId: row.id, step: 0 };
+    const outcomes = await Promise.all([
+      escalationDue(deps, request),
+      escalationDue(deps, request),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['moved', 'stale']);
+    await dueMomentsRunNow();
+    expect(await escalationRow(e.engagement.id, 'ES-1')).toMatchObject({ level: 2, step: 1 });
+    expect((await recordsOf(h, e.engagement.id)).map((r) => r.kind)).toEqual([
+      'escalation.raised',
+      'escalation.escalated',
+    ]);
+    await chainVerifies(e.slug);
   });
 });
 
