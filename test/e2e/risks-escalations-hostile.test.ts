@@ -5,7 +5,7 @@ import { verifyLog } from '../../src/services/decision-log-service.js';
 import { escalationDue } from '../../src/services/escalation-service.js';
 import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
-import { EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
+import { commandReply, EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
 import { activeEngagement, openedView } from '../support/delivery-fixtures.js';
 import { grant } from '../support/factories.js';
 
@@ -330,6 +330,41 @@ describe('the same due moment run twice at once', () => {
       'escalation.escalated',
     ]);
     await chainVerifies(e.slug);
+  });
+});
+
+describe('what a partner sees of risks in /amos status', () => {
+  it('only the risks and escalations their organisation raised, never the internal ones', async () => {
+    const e = await engagement();
+    const b = RISK.risk;
+    for (const [userId, title] of [
+      [OPERATOR, 'Partner team under-delivering'],
+      [e.partner, 'Test data is late'],
+    ] as const) {
+      const { view } = await openedView(h, userId, `risk ${e.slug}`);
+      const res = await h.driver.viewSubmission(userId, {
+        callbackId: RISK.modal,
+        privateMetadata: view.private_metadata,
+        values: {
+          [b.title]: text(title),
+          [b.category]: select('quality'),
+          [b.severity]: select('medium'),
+          [b.description]: text(title),
+          [b.mitigation]: text(''),
+        },
+      });
+      expect(res.json).toBeUndefined();
+    }
+    await raise(ERIN, e.slug, 'low', 'Consider ending the engagement');
+    await h.app.idle();
+    const partnerStatus = json((await commandReply(h, e.partner, `status ${e.slug}`)).body.blocks);
+    expect(partnerStatus).toContain('Test data is late');
+    expect(partnerStatus).not.toContain('under-delivering');
+    expect(partnerStatus).not.toContain('ES-1');
+    const internal = json((await commandReply(h, OPERATOR, `status ${e.slug}`)).body.blocks);
+    expect(internal).toContain('under-delivering');
+    expect(internal).toContain('Test data is late');
+    expect(internal).toContain('ES-1');
   });
 });
 
