@@ -99,7 +99,8 @@ export const sendGovernanceDm = defineJob({
       error: failed.error,
       attempted: `DM ${what} to <@${p.userId}>`,
       manualFix: `Let <@${p.userId}> know ${view.ref} waits on them: \`/amos status ${view.engagement.slug}\` lists it.`,
-      reportTo: [view.raisedBy],
+      // The operator runs the engagement and can tell them; a partner who raised it cannot.
+      reportTo: [view.engagement.operatorId].filter((id) => id !== p.userId),
       userId: p.userId,
       details: { ref: view.ref, user: p.userId },
     };

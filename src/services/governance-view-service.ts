@@ -43,7 +43,7 @@ export interface RiskView {
   readonly updatedBy: string | null;
   readonly updatedAt: Date;
   readonly escalationRef: string | null;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  readonly engagement: { readonly id: string; readonly slug: string; readonly operatorId: string };
   readonly copies: readonly Copy[];
 }
 
@@ -64,7 +64,7 @@ export interface EscalationView {
   readonly raisedAt: Date;
   readonly actedBy: string | null;
   readonly actedAt: Date | null;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  readonly engagement: { readonly id: string; readonly slug: string; readonly operatorId: string };
   /** Recipients who may press Pause engagement (executives, admins). */
   readonly pausers: readonly string[];
   readonly copies: readonly Copy[];
@@ -109,7 +109,7 @@ export async function loadRiskView(
     updatedBy: risk.updated_by,
     updatedAt: risk.updated_at,
     escalationRef: escalation?.ref ?? null,
-    engagement: { id: engagement.id, slug: engagement.slug },
+    engagement: { id: engagement.id, slug: engagement.slug, operatorId: engagement.operator_id },
     copies,
   };
 }
@@ -144,7 +144,7 @@ export async function loadEscalationView(
     raisedAt: escalation.raised_at,
     actedBy: escalation.acted_by,
     actedAt: escalation.acted_at,
-    engagement: { id: engagement.id, slug: engagement.slug },
+    engagement: { id: engagement.id, slug: engagement.slug, operatorId: engagement.operator_id },
     pausers: actors.filter((a) => can(a, 'pause')).map((a) => a.userId),
     copies,
   };

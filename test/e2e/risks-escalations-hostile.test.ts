@@ -563,4 +563,23 @@ describe('Slack slow or rate limiting the escalation DM', () => {
       .filter((c) => String(c.args.text).includes('Nobody knows where'));
     expect(posted).toHaveLength(1);
   });
+
+  it('an escalation DM Slack refuses (user_disabled) is reported to the operator, not to the partner who raised it', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, e.partner, `escalate ${e.slug}`);
+    h.fake.failNext('conversations.open', { error: 'user_disabled' });
+    await h.driver.viewSubmission(e.partner, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: escalationValues('critical', 'Nobody answers'),
+    });
+    await h.app.idle();
+    expect(escalationDms('ES-1', e.slug)).toEqual([]);
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).toEqual(['escalation.raised', 'slack.error']);
+    const told = (user: string) =>
+      h.fake.directMessages(TEAM.id, user).filter((m) => JSON.stringify(m).includes('ES-1'));
+    expect(told(OPERATOR).length).toBeGreaterThanOrEqual(1);
+    expect(told(e.partner)).toEqual([]);
+  });
 });
