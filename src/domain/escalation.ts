@@ -37,6 +37,14 @@ export interface EscalationDraft {
   readonly byWhen: string | null;
 }
 
+/**
+ * The earliest date that is still today somewhere (UTC-12): a "by when" of today is accepted
+ * wherever the person raising it is, not refused for being yesterday in UTC.
+ */
+export function earliestToday(now: Date): string {
+  return new Date(now.getTime() - 12 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Validates the escalation modal; one field error per problem (`category`, `severity`, `needed`, `byWhen`). */
 export function validateEscalation(input: EscalationInput, today: string): Result<EscalationDraft> {
   const errors: Record<string, string> = {};

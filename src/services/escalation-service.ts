@@ -18,6 +18,7 @@ import {
   type EscalationAction,
   type EscalationDraft,
   type EscalationInput,
+  earliestToday,
   type LadderContext,
   openEscalation,
   validateEscalation,
@@ -239,7 +240,7 @@ export async function raiseEscalation(
       const earlier = await findByForm(change.trx, change.teamId, 'escalation', request.formId);
       if (earlier) return { ref: earlier.ref, level: 0, repeated: true, slug };
     }
-    const draft = check(validateEscalation(request.input, change.now.toISOString().slice(0, 10)));
+    const draft = check(validateEscalation(request.input, earliestToday(change.now)));
     const row = await openEscalationIn(deps, change, engagement, draft, request.formId);
     return { ref: row.ref, level: row.level, repeated: false, slug };
   });

@@ -258,6 +258,33 @@ describe('its raiser on its path', () => {
   });
 });
 
+describe('the escalation modal’s by-when date', () => {
+  it('accepts today for someone whose day is behind UTC (01:00 UTC is still yesterday in Los Angeles); refuses a past date', async () => {
+    const e = await engagement();
+    t = new Date('2026-12-02T01:00:00Z').getTime();
+    const submit = async (byWhen: string) => {
+      const { view } = await openedView(h, e.partner, `escalate ${e.slug}`);
+      return h.driver.viewSubmission(e.partner, {
+        callbackId: RISK.escalationModal,
+        privateMetadata: view.private_metadata,
+        values: {
+          ...escalationValues('critical', `Needed by ${byWhen}`),
+          [RISK.escalation.byWhen]: {
+            [RISK.inputAction]: { type: 'datepicker', selected_date: byWhen },
+          },
+        },
+      });
+    };
+    expect((await submit('2026-12-01')).json).toBeUndefined();
+    expect((await submit('2026-11-30')).json).toEqual({
+      response_action: 'errors',
+      errors: { [RISK.escalation.byWhen]: 'Pick today or a later date.' },
+    });
+    await h.app.idle();
+    expect((await escalationRow(e.engagement.id, 'ES-1')).by_when).toBe('2026-12-01');
+  });
+});
+
 describe('paths with holes and a clock that jumps', () => {
   it('an empty level 2 is skipped: level 1 moves to level 3, recorded as such', async () => {
     const e = await engagement({ level1: [ERIN], level2: [], level3: [EVE] });
