@@ -121,11 +121,11 @@ describe('manifest.yml', () => {
       ...manifest,
       features: {
         ...manifest.features,
-        slash_commands: [{ ...command, usage_hint: `${command.usage_hint} | pause reason` }],
+        slash_commands: [{ ...command, usage_hint: `${command.usage_hint} | snooze reason` }],
       },
     };
     expect(manifestProblems(offering, registrations())).toEqual([
-      'usage_hint of /amos offers "pause", which no handler answers',
+      'usage_hint of /amos offers "snooze", which no handler answers',
     ]);
   });
 

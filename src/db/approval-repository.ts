@@ -87,10 +87,17 @@ export async function withdrawPendingApprovals(
   engagementId: string,
   now: Date,
   withdrawnBy: string,
+  /** Why, when not a send-back: 'terminated' (the engagement was terminated). */
+  reason: string | null = null,
 ): Promise<ApprovalRequestRow[]> {
   const rows = await trx
     .updateTable('approval_request')
-    .set({ status: 'withdrawn', decided_at: now, withdrawn_by: withdrawnBy })
+    .set({
+      status: 'withdrawn',
+      decided_at: now,
+      withdrawn_by: withdrawnBy,
+      withdrawn_reason: reason,
+    })
     .where('team_id', '=', teamId)
     .where('engagement_id', '=', engagementId)
     .where('status', '=', 'pending')
@@ -154,6 +161,36 @@ export async function findApprovalWithEngagement(db: Db | Trx, teamId: string, i
       escalation_path: e_escalation_path,
     },
   };
+}
+
+/**
+ * The vote path's lock: locks the request's engagement row (so votes on its requests, and every
+ * other change of the engagement, serialise), then re-reads the request with the engagement's
+ * slug and stage. Two statements on purpose: a row lock waited for in a join re-reads only the
+ * locked row, so the request must be read by a statement that starts once the lock is held.
+ */
+export async function lockApprovalForVote(
+  trx: Trx,
+  teamId: string,
+  engagementId: string,
+  id: string,
+) {
+  const engagement = await trx
+    .selectFrom('engagement')
+    .select(['slug', 'stage'])
+    .where('team_id', '=', teamId)
+    .where('id', '=', engagementId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!engagement) return undefined;
+  const request = await trx
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!request) return undefined;
+  return { request, slug: engagement.slug, stage: engagement.stage };
 }
 
 /** Requests of the workspace with this ref (one per engagement at most), optionally of one engagement. */

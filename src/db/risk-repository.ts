@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db, Trx } from './database.js';
 import type { EscalationTable, GovernanceMessageTable, RiskTable } from './tables.js';
 
@@ -213,4 +213,49 @@ export async function listMessages(
     .where('team_id', '=', teamId)
     .where('subject_id', '=', subjectId)
     .execute();
+}
+
+/**
+ * Per engagement, its open high or critical risks (not mitigated or closed) and its escalations
+ * nobody has acknowledged yet: one statement for all the engagements App Home shows.
+ */
+export async function governanceHealth(
+  db: Db | Trx,
+  teamId: string,
+  engagementIds: readonly string[],
+): Promise<Map<string, { openSevereRisks: number; unacknowledgedEscalations: number }>> {
+  const health = new Map<string, { openSevereRisks: number; unacknowledgedEscalations: number }>();
+  if (engagementIds.length === 0) return health;
+  const rows = await db
+    .selectFrom('risk')
+    .select(['engagement_id', sql<string>`'risk'`.as('kind'), sql<number>`count(*)::int`.as('n')])
+    .where('team_id', '=', teamId)
+    .where('engagement_id', 'in', [...engagementIds])
+    .where('severity', 'in', ['high', 'critical'])
+    .where('state', 'in', ['open', 'acknowledged'])
+    .groupBy('engagement_id')
+    .unionAll(
+      db
+        .selectFrom('escalation')
+        .select([
+          'engagement_id',
+          sql<string>`'escalation'`.as('kind'),
+          sql<number>`count(*)::int`.as('n'),
+        ])
+        .where('team_id', '=', teamId)
+        .where('engagement_id', 'in', [...engagementIds])
+        .where('state', '=', 'open')
+        .groupBy('engagement_id'),
+    )
+    .execute();
+  for (const row of rows) {
+    const entry = health.get(row.engagement_id) ?? {
+      openSevereRisks: 0,
+      unacknowledgedEscalations: 0,
+    };
+    if (row.kind === 'risk') entry.openSevereRisks = row.n;
+    else entry.unacknowledgedEscalations = row.n;
+    health.set(row.engagement_id, entry);
+  }
+  return health;
 }

@@ -101,6 +101,10 @@ export interface EngagementTable {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+  /** Why, by whom and when it was paused or terminated (migration 20261202130000); null otherwise. */
+  halt_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  halted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  halted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface DiagnosticTable {
@@ -275,6 +279,8 @@ export interface ApprovalRequestTable {
   decided_at: Date | null;
   /** Who sent the Diagnostic outputs back, withdrawing the request (migration 20261125180000). */
   withdrawn_by: string | null;
+  /** Why it was withdrawn: null (outputs sent back) or 'terminated' (migration 20261202130000). */
+  withdrawn_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApprovalMessageTable {
@@ -310,7 +316,7 @@ export interface DecisionRecordTable {
   hash: string;
 }
 
-export type ReminderStatus = 'pending' | 'done' | 'sent' | 'dropped' | 'cancelled';
+export type ReminderStatus = 'pending' | 'held' | 'done' | 'sent' | 'dropped' | 'cancelled';
 
 /** A due moment of the scheduler (migration 20261201130000), unique by its key. */
 export interface ScheduledReminderTable {

@@ -65,13 +65,31 @@ const GATED_BECAUSE: Readonly<Record<Stage, string>> = {
   terminated: 'the engagement was terminated, so no further partner work is accepted',
 };
 
+/** Who stopped the work (paused or terminated it) and why: named in every partner refusal. */
+export interface Halt {
+  readonly reason: string;
+  readonly byId: string;
+}
+
+// Refusal messages are Slack mrkdwn; the reason is typed text, made inert as the Slack layer's
+// esc() does, so it can never mention, broadcast or link.
+const inert = (typed: string) =>
+  typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** "<@U1> paused it: “reason”." for a paused or terminated engagement; empty otherwise. */
+export function haltSentence(stage: Stage, halt: Halt | undefined): string {
+  if (!halt || (stage !== 'paused' && stage !== 'terminated')) return '';
+  const verb = stage === 'paused' ? 'paused' : 'terminated';
+  return ` <@${halt.byId}> ${verb} it: “${inert(halt.reason)}”.`;
+}
+
 /**
  * Ok only when the user belongs to the engagement's partner organisation, the engagement is
  * active, and the user has acknowledged the charter; otherwise a refusal naming the stage and
- * what must happen next.
+ * what must happen next (for a paused or terminated engagement, who stopped it and why).
  */
 export function partnerMayAct(
-  engagement: { readonly slug: string; readonly stage: Stage },
+  engagement: { readonly slug: string; readonly stage: Stage; readonly halt?: Halt },
   partner: { readonly isMemberOfEngagementOrg: boolean; readonly acknowledgedCharter: boolean },
 ): Result<void> {
   const name = engagementLabel(engagement.slug);
@@ -84,7 +102,7 @@ export function partnerMayAct(
   if (channelGate(engagement.stage) === 'closed') {
     return refuse(
       'wrong_stage',
-      `${name} is in *${STAGE_LABELS[engagement.stage]}*: ${GATED_BECAUSE[engagement.stage]}.`,
+      `${name} is in *${STAGE_LABELS[engagement.stage]}*: ${GATED_BECAUSE[engagement.stage]}.${haltSentence(engagement.stage, engagement.halt)}`,
     );
   }
   if (!partner.acknowledgedCharter) {

@@ -1,3 +1,4 @@
+import { closePartnerChannel } from './close-partner-channel.js';
 import { enforceChannelGate } from './enforce-channel-gate.js';
 import { escalationDue } from './escalation-due.js';
 import type { JobDefinition } from './job.js';
@@ -40,6 +41,7 @@ export const JOBS: readonly JobDefinition[] = [
   notifyGatedPartner,
   sendExport,
   preparePartnerChannel,
+  closePartnerChannel,
 ] as unknown as readonly JobDefinition[];
 
 export { NOTIFY_REQUESTER } from './notify-requester.js';

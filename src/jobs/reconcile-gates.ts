@@ -4,11 +4,12 @@ import {
   listPartnerChannels,
   partnerUsersAmong,
 } from '../db/reconcile-repository.js';
+import { JOB } from '../services/follow-up.js';
 import { handlePartnerJoin } from '../services/gating-service.js';
 import { defineJob } from './job.js';
 import { SlackCallFailed } from './slack-failure.js';
 
-export const RECONCILE_GATES = 'reconcile-gates';
+export const RECONCILE_GATES = JOB.reconcileGates;
 
 const PAGE = 200;
 
@@ -17,15 +18,19 @@ const PAGE = 200;
  * every page) compared with its engagement's state; a partner user who may not be there goes
  * through the gating service as a join would (`boundary.partner_joined` recorded, removed or
  * warned by the enforce-channel-gate job). Catches joins whose events were missed while the app
- * was down. Key: `<team>:<interval start>`, so instances enqueue one run per interval.
+ * was down. Key: `<team>:<interval start>`, so instances enqueue one run per interval. With
+ * `engagementId`, only that engagement's channel (a pause closing its gate again; key
+ * `<engagement>:<pause record seq>`).
  */
 export const reconcileGates = defineJob({
   name: RECONCILE_GATES,
   kind: 'once',
   concurrency: 1,
-  payload: z.object({ teamId: z.string() }),
+  payload: z.object({ teamId: z.string(), engagementId: z.string().optional() }),
   async handle(ctx, p) {
-    const channels = await listPartnerChannels(ctx.deps.db, p.teamId);
+    const channels = (await listPartnerChannels(ctx.deps.db, p.teamId)).filter(
+      (c) => !p.engagementId || c.engagementId === p.engagementId,
+    );
     for (const channel of channels) {
       const members: string[] = [];
       let cursor: string | undefined;
@@ -63,6 +68,7 @@ export const reconcileGates = defineJob({
           channelId: channel.channelId,
           userId,
           mode: ctx.config.gatingMode,
+          found: true,
         });
       }
     }

@@ -40,6 +40,8 @@ export interface ApprovalView {
   readonly decidedAt: Date | null;
   /** Who sent the Diagnostic outputs back when the request was withdrawn (status `withdrawn`). */
   readonly withdrawnBy?: string | null;
+  /** Why it was withdrawn: null for a send-back, 'terminated' when the engagement was terminated. */
+  readonly withdrawnReason?: string | null;
   readonly votes: readonly Vote[];
   readonly approverIds: readonly string[];
   readonly engagement: {
@@ -87,6 +89,7 @@ function toApprovalView(
     requestedAt: row.requested_at,
     decidedAt: row.decided_at,
     withdrawnBy: row.withdrawn_by,
+    withdrawnReason: row.withdrawn_reason ?? null,
     votes: request.votes,
     approverIds: approverIds(request),
     engagement: {

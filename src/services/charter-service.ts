@@ -13,7 +13,7 @@ import type { ChainedRecord } from '../domain/decision-record.js';
 import type { Stage } from '../domain/engagement.js';
 import { partnerMayAct } from '../domain/gating.js';
 import { check, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { haltOf, lockEngagementRow } from './engagement-lifecycle-service.js';
 import { charterAckShown } from './follow-up.js';
 
 export interface CharterAcknowledgement {
@@ -96,6 +96,8 @@ export async function assertPartnerMayAct(
     readonly slug: string;
     readonly stage: string;
     readonly partner_org_id: string | null;
+    readonly halt_reason?: string | null;
+    readonly halted_by?: string | null;
   },
   userId: string,
 ): Promise<void> {
@@ -106,7 +108,7 @@ export async function assertPartnerMayAct(
   ]);
   check(
     partnerMayAct(
-      { slug: engagement.slug, stage: engagement.stage as Stage },
+      { slug: engagement.slug, stage: engagement.stage as Stage, ...haltOf(engagement) },
       { isMemberOfEngagementOrg: isMember, acknowledgedCharter: acknowledged },
     ),
   );

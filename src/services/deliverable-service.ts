@@ -19,6 +19,7 @@ import { itemInScope } from '../domain/scope-version.js';
 import { check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { homesChanged } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
 interface Target {
@@ -103,6 +104,8 @@ export async function submitDeliverable(
       },
       capability: 'partner_act',
     });
+    // It now waits on its reviewers' App Home.
+    await homesChanged(change, [engagement.operator_id, ...engagement.sponsor_ids]);
     return {
       ref,
       version,
@@ -219,6 +222,7 @@ export async function reviewDeliverable(
       },
       capability: 'review_deliverables',
     });
+    await homesChanged(change, [engagement.operator_id, ...engagement.sponsor_ids]);
     return {
       ref,
       version: row.version,

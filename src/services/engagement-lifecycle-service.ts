@@ -9,6 +9,7 @@ import {
 } from '../db/engagement-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import type { EngagementFacts } from '../domain/engagement.js';
+import type { Halt } from '../domain/gating.js';
 import {
   type LifecycleAction,
   type TransitionInput,
@@ -43,6 +44,16 @@ export async function resolveEngagement(
   return notFound(
     'Which engagement? Add its slug, e.g. `acme-q3`, or type the command in its partner channel. `/amos status` lists them.',
   );
+}
+
+/** Who paused or terminated the engagement and why, as partner refusals name it; {} otherwise. */
+export function haltOf(row: {
+  readonly halt_reason?: string | null;
+  readonly halted_by?: string | null;
+}): { halt?: Halt } {
+  return row.halt_reason && row.halted_by
+    ? { halt: { reason: row.halt_reason, byId: row.halted_by } }
+    : {};
 }
 
 export interface LockedEngagement {

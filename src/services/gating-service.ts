@@ -12,7 +12,7 @@ import {
   partnerMayAct,
 } from '../domain/gating.js';
 import { type Change, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow } from './engagement-lifecycle-service.js';
+import { haltOf, lockEngagementRow } from './engagement-lifecycle-service.js';
 import { JOB } from './follow-up.js';
 
 /** The engagement a gated partner channel belongs to, as the Slack side needs it. */
@@ -53,7 +53,11 @@ interface ChannelEvent {
  */
 export async function handlePartnerJoin(
   deps: ServiceDeps,
-  event: ChannelEvent & { readonly mode: GatingMode },
+  event: ChannelEvent & {
+    readonly mode: GatingMode;
+    /** Found there by reconciliation (the scheduler's, or a pause's) rather than seen joining. */
+    readonly found?: boolean;
+  },
 ): Promise<JoinOutcome> {
   return withPartnerInChannel(deps, event, { action: 'none' }, async (change, row, isMember) => {
     const stage = row.stage as Stage;
@@ -68,10 +72,16 @@ export async function handlePartnerJoin(
       engagementId: row.id,
       kind: 'boundary.partner_joined',
       subjectRef: null,
-      summary: `Partner ${event.userId} joined the partner channel ${why}: to be ${
+      summary: `Partner ${event.userId} ${event.found ? 'was found in' : 'joined'} the partner channel ${why}: to be ${
         action === 'remove' ? 'removed (enforce mode)' : 'warned (warn mode)'
       }.`,
-      details: { ...ids(event), stage, action, memberOfEngagementOrg: isMember },
+      details: {
+        ...ids(event),
+        stage,
+        action,
+        memberOfEngagementOrg: isMember,
+        ...(event.found ? { found: 'reconciliation' } : {}),
+      },
     });
     const engagement = gated(row);
     const reason = reasonFor(row, isMember);
@@ -241,7 +251,7 @@ async function withPartnerInChannel<T>(
 /** The domain's explanation, naming the stage and the next step (or the wrong organisation). */
 function reasonFor(row: EngagementRow, isMemberOfEngagementOrg: boolean): string {
   const result = partnerMayAct(
-    { slug: row.slug, stage: row.stage as Stage },
+    { slug: row.slug, stage: row.stage as Stage, ...haltOf(row) },
     { isMemberOfEngagementOrg, acknowledgedCharter: true },
   );
   return result.ok ? '' : result.refusal.message;

@@ -1,11 +1,23 @@
+import {
+  type GovernanceCounts,
+  governanceCounts,
+  listTransitions,
+} from '../db/governance-repository.js';
 import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
+import { governanceHealth } from '../db/risk-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
+import type { Stage } from '../domain/engagement.js';
+import { type EngagementHealth, gateTimes } from '../domain/governance.js';
 import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import { listWaiting, type WaitingList } from './approval-view-service.js';
 import type { ServiceDeps } from './change.js';
-import { type EngagementListItem, engagementStatus } from './engagement-status-service.js';
+import {
+  type EngagementListItem,
+  engagementStatus,
+  isPartnerOnly,
+} from './engagement-status-service.js';
 import { type GovernanceWaiting, governanceWaitingOn } from './governance-view-service.js';
 
 /** What a person's App Home shows: what waits on them and the engagements they can see. */
@@ -14,12 +26,86 @@ export interface HomeContent {
   /** The first requests waiting on them and how many in all (empty for those who may not vote). */
   readonly waiting: WaitingList;
   readonly engagements: readonly EngagementListItem[];
+  /** How many engagements they can see in all (`engagements` holds the first). */
+  readonly engagementsTotal?: number;
   readonly partnerView: boolean;
   /** Deliverables waiting for review, for those who review them (operators, executives). */
   readonly reviews?: readonly { slug: string; ref: string; scopeRef: string; version: number }[];
   /** Open escalations sent to them and open risks they may move (governance-view-service). */
-  readonly governance?: GovernanceWaiting;
+  readonly governanceWaiting?: GovernanceWaiting;
+  /** Per engagement shown (at most GOVERNANCE_SHOWN, unfinished first): stage, time, health, figures. */
+  readonly governance?: readonly EngagementGovernance[];
 }
+
+/** What App Home shows of one engagement's governance. */
+export interface EngagementGovernance {
+  readonly slug: string;
+  readonly name: string;
+  readonly stage: Stage;
+  /** Milliseconds at the current gate. */
+  readonly atCurrentMs: number;
+  /** Milliseconds spent at each gate so far (from the decision record's transitions). */
+  readonly gateTimes: Partial<Record<Stage, number>>;
+  readonly health: EngagementHealth;
+  /** The executive figures; absent for a partner-only viewer. */
+  readonly figures?: GovernanceCounts;
+}
+
+/** How many engagements App Home shows governance for (the block budget is 100). */
+export const GOVERNANCE_SHOWN = 12;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Stage, time at the current gate, health and the executive figures of the engagements shown:
+ * a fixed handful of statements whatever their number (transitions, counts, one per hook).
+ */
+async function governanceOf(
+  deps: ServiceDeps,
+  teamId: string,
+  actor: Actor,
+  engagements: readonly EngagementListItem[],
+): Promise<EngagementGovernance[]> {
+  const shown = [...engagements]
+    .filter((e): e is EngagementListItem & { id: string; createdAt: Date } =>
+      Boolean(e.id && e.createdAt),
+    )
+    .sort((a, b) => Number(isDone(a.stage)) - Number(isDone(b.stage)))
+    .slice(0, GOVERNANCE_SHOWN);
+  if (shown.length === 0) return [];
+  const now = deps.clock.now();
+  const ids = shown.map((e) => e.id);
+  const overdueBefore = new Date(now.getTime() - (deps.reminders?.after ?? DAY_MS));
+  const today = now.toISOString().slice(0, 10);
+  const [transitions, counts, risks] = await Promise.all([
+    listTransitions(deps.db, teamId, ids),
+    governanceCounts(deps.db, teamId, ids, overdueBefore, today),
+    governanceHealth(deps.db, teamId, ids),
+  ]);
+  const staff = !isPartnerOnly(actor);
+  return shown.map((e) => {
+    const times = gateTimes(e.createdAt, e.stage, transitions.get(e.id) ?? [], now);
+    const c = counts.get(e.id);
+    const extra = risks.get(e.id);
+    const live = !isDone(e.stage);
+    return {
+      slug: e.slug,
+      name: e.name,
+      stage: e.stage,
+      atCurrentMs: times.atCurrent,
+      gateTimes: times.byStage,
+      health: {
+        overdueItems: live ? (c?.overdueItems ?? 0) : 0,
+        approvalsOverdue: c?.approvalsOverdue ?? 0,
+        openSevereRisks: extra?.openSevereRisks ?? 0,
+        unacknowledgedEscalations: extra?.unacknowledgedEscalations ?? 0,
+      },
+      ...(staff && c ? { figures: c } : {}),
+    };
+  });
+}
+
+const isDone = (stage: Stage) => stage === 'completed' || stage === 'terminated';
 
 const NONE: WaitingList = { views: [], total: 0 };
 
@@ -39,13 +125,16 @@ export async function homeContent(
       ? listDeliverablesWaiting(deps.db, teamId)
       : Promise.resolve([]),
   ]);
+  const engagements = status.kind === 'list' ? status.engagements : [];
   return {
     actor,
     waiting,
     reviews,
-    governance: await governanceWaitingOn(deps, teamId, userId),
-    engagements: status.kind === 'list' ? status.engagements : [],
+    governanceWaiting: await governanceWaitingOn(deps, teamId, userId),
+    engagements,
+    engagementsTotal: status.kind === 'list' ? status.total : 0,
     partnerView: status.kind === 'list' ? status.partnerView : false,
+    governance: await governanceOf(deps, teamId, actor, engagements),
   };
 }
 

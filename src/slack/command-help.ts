@@ -71,6 +71,24 @@ export const COMMAND_HELP = {
     summary:
       'Activate the partner (executives): invites them to the partner channel, pins the requirements and charter, asks for acknowledgement.',
   },
+  pause: {
+    name: 'pause',
+    usage: 'pause [slug] <reason>',
+    summary:
+      'Pause an engagement (executives; any one may): the partner channel is gated again, partner actions are refused with your reason, partner reminders wait.',
+  },
+  resume: {
+    name: 'resume',
+    usage: 'resume [slug]',
+    summary:
+      'Resume a paused engagement (executives): partners are invited back and may act again.',
+  },
+  terminate: {
+    name: 'terminate',
+    usage: 'terminate [slug] <reason>',
+    summary:
+      'Terminate an engagement for good (executives): partners removed, pending approvals withdrawn, the final record posted and the partner channel archived.',
+  },
   status: {
     name: 'status',
     usage: 'status [slug]',

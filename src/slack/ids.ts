@@ -8,6 +8,8 @@ export const EVENTS = {
 
 export const HOME = {
   helpBlock: 'home_help',
+  /** "Review" next to a deliverable waiting for review (value: `<slug> <DL-n>`). */
+  reviewDeliverableAction: 'home_review_deliverable',
 } as const;
 
 /** Partner activation, the charter acknowledgement, and partner channel gating. */
@@ -160,6 +162,16 @@ export const RISK = {
   escalationActionsBlock: 'escalation_actions',
   acknowledgeAction: 'escalation_acknowledge',
   resolveAction: 'escalation_resolve',
-  /** Pause engagement on an escalation DM (executives); value: the engagement id. */
+  // Pause engagement on an escalation DM (executives) is STOP.pauseEngagement below.
+} as const;
+
+/**
+ * Stop authority: the executive-only Pause button (value: the engagement id; escalation DMs
+ * carry it) and the reason modal it opens.
+ */
+export const STOP = {
   pauseEngagement: 'engagement_pause',
+  pauseModal: 'engagement_pause_modal',
+  reasonBlock: 'engagement_pause_reason',
+  inputAction: 'value',
 } as const;

@@ -86,3 +86,21 @@ describe('partnerMayAct', () => {
     expect(result).toMatchObject({ ok: false, refusal: { code: 'not_acknowledged' } });
   });
 });
+
+describe('partnerMayAct on a stopped engagement', () => {
+  it('names who paused it and why, the reason made inert', async () => {
+    const { partnerMayAct } = await import('../../src/domain/gating.js');
+    const result = partnerMayAct(
+      {
+        slug: 'acme-q3',
+        stage: 'paused',
+        halt: { reason: 'Breach <!channel> & co', byId: 'U0EXEC' },
+      },
+      { isMemberOfEngagementOrg: true, acknowledgedCharter: true },
+    );
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.refusal.message;
+    expect(message).toContain('<@U0EXEC> paused it: “Breach &lt;!channel&gt; &amp; co”.');
+    expect(message).not.toContain('<!channel>');
+  });
+});

@@ -27,6 +27,7 @@ import * as roles from '../../src/slack/blocks/roles.js';
 import * as scope from '../../src/slack/blocks/scope.js';
 import * as slackError from '../../src/slack/blocks/slack-error.js';
 import * as status from '../../src/slack/blocks/status.js';
+import * as stopAuthority from '../../src/slack/blocks/stop-authority.js';
 import * as text from '../../src/slack/blocks/text.js';
 import { parsePartnerCommand } from '../../src/slack/inputs/partners.js';
 import { parseRoleCommand } from '../../src/slack/inputs/roles.js';
@@ -62,6 +63,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   scope,
   'slack-error': slackError,
   status,
+  'stop-authority': stopAuthority,
   text,
 };
 
@@ -182,6 +184,23 @@ const echo = { shows: '`&lt;!channel&gt;` is not something' };
 const logShows = 'Evil @channel @here @everyone &lt;@U123&gt; &lt;#C123&gt; &lt;!subteam^S1&gt;';
 
 const scopeVersion = { version: 2, changeRef: 'CR-1', items };
+const stopOutcome = {
+  teamId: 'T1',
+  action: 'terminate' as const,
+  engagement: {
+    id: 'e1',
+    slug: 'acme-q3',
+    name: HOSTILE,
+    stage: 'terminated' as const,
+    partnerChannelId: 'C0PART',
+    sponsorIds: ['U0ERIN'],
+    operatorId: 'U0OPER',
+  },
+  actorId: 'U0ERIN',
+  reason: HOSTILE,
+  record: {} as never,
+  withdrawn: ['CR-1'],
+};
 const CASES: Record<string, Case | null> = {
   'governed-delivery.changeRequestModal': {
     run: () => governedDelivery.changeRequestModal({ slug: 'acme-q3' }, scopeVersion),
@@ -418,6 +437,47 @@ const CASES: Record<string, Case | null> = {
     run: () => gating.partnerCommandRefusal('scope', 'It is in draft.'),
   },
   'help.helpMessage': { typed: false, run: () => help.helpMessage(commands) },
+  'stop-authority.pauseButton': {
+    typed: false,
+    run: () => ({ type: 'actions', elements: [stopAuthority.pauseButton('e1')] }),
+  },
+  'stop-authority.pauseModal': {
+    run: () => stopAuthority.pauseModal({ id: 'e1', slug: 'acme-q3', name: HOSTILE }),
+  },
+  'stop-authority.stopReply': {
+    run: () => stopAuthority.stopReply(stopOutcome),
+  },
+  'stop-authority.stopNotice': { run: () => stopAuthority.stopNotice(stopOutcome) },
+  'stop-authority.partnerTerminatedNotice': {
+    run: () => stopAuthority.partnerTerminatedNotice('acme-q3', 'C0PART', HOSTILE),
+  },
+  'stop-authority.finalSummaryMessage': {
+    run: () =>
+      stopAuthority.finalSummaryMessage({
+        engagementId: 'e1',
+        slug: 'acme-q3',
+        name: HOSTILE,
+        client: HOSTILE,
+        operatorId: 'U0OPER',
+        partnerChannelId: 'C0PART',
+        reason: HOSTILE,
+        terminatedBy: 'U0EXEC',
+        terminatedAt: AT,
+        transitions: [{ at: AT, from: 'active', to: 'terminated' }],
+        gateTimes: { draft: 3_600_000, active: 86_400_000 },
+        figures: {
+          approvalsOverdue: 0,
+          changesApproved: 1,
+          changesRejected: 2,
+          deliverablesAccepted: 3,
+          deliverablesReturned: 1,
+          overdueItems: 0,
+        },
+        withdrawn: ['CR-1'],
+        recordCount: 12,
+        headHash: 'abcdef0123456789abcdef',
+      }),
+  },
   'home.homeView': {
     run: () =>
       home.homeView(
@@ -425,8 +485,35 @@ const CASES: Record<string, Case | null> = {
         {
           actor: { userId: 'U0EXEC', roles: ['executive'] } as never,
           waiting: { views: [approvalView()], total: 1 },
-          engagements: [{ slug: 'acme-q3', name: HOSTILE, stage: 'draft' }],
+          engagements: [
+            { slug: 'acme-q3', name: HOSTILE, stage: 'draft' },
+            { slug: 'acme-q4', name: HOSTILE, stage: 'diagnostic_submitted' },
+          ],
           partnerView: false,
+          reviews: [{ slug: 'acme-q3', ref: 'DL-1', scopeRef: 'SC-1', version: 2 }],
+          governance: [
+            {
+              slug: 'acme-q3',
+              name: HOSTILE,
+              stage: 'active',
+              atCurrentMs: 90_000_000,
+              gateTimes: { draft: 3_600_000, active: 90_000_000 },
+              health: {
+                overdueItems: 1,
+                approvalsOverdue: 0,
+                openSevereRisks: 0,
+                unacknowledgedEscalations: 0,
+              },
+              figures: {
+                approvalsOverdue: 0,
+                changesApproved: 1,
+                changesRejected: 0,
+                deliverablesAccepted: 2,
+                deliverablesReturned: 1,
+                overdueItems: 1,
+              },
+            },
+          ],
         },
         commands,
       ),
@@ -672,7 +759,12 @@ const CASES: Record<string, Case | null> = {
   'status.statusMessage': {
     run: () =>
       status.statusMessage({
-        engagement: engagementRow,
+        engagement: {
+          ...engagementRow,
+          stage: 'paused',
+          halt_reason: HOSTILE,
+          halted_by: 'U0EXEC',
+        } as EngagementRow,
         next: {
           stage: 'draft',
           blockers: [`a date on stage checkpoint SR-1 (${HOSTILE})`],

@@ -42,6 +42,9 @@ export function decisionLine(view: ApprovalView): string {
   if (view.status === 'withdrawn') {
     const when = view.decidedAt ? ` on ${slackDate(view.decidedAt)}` : '';
     const by = view.withdrawnBy ? ` by ${who(view.withdrawnBy)}` : '';
+    if (view.withdrawnReason === 'terminated') {
+      return `:no_entry_sign: *Withdrawn*: ${view.engagement.label} was terminated${when}${by}. Nothing to decide here any more.`;
+    }
     return `:no_entry_sign: *Withdrawn*: the Diagnostic outputs were sent back${when}${by}. Nothing to decide here; the operator submits the requirements again after the next Output Review.`;
   }
   if (view.status === 'rejected') {

@@ -6,7 +6,7 @@ import type {
   GovernanceWaiting,
   RiskView,
 } from '../../services/governance-view-service.js';
-import { RISK } from '../ids.js';
+import { RISK, STOP } from '../ids.js';
 import { slackDate } from './dates.js';
 import { context, esc, header, type Rendered, section, truncate } from './text.js';
 
@@ -236,7 +236,7 @@ export function escalationMessage(view: EscalationView, recipientId: string | nu
     if (recipientId && view.pausers.includes(recipientId)) {
       elements.push({
         type: 'button',
-        action_id: RISK.pauseEngagement,
+        action_id: STOP.pauseEngagement,
         text: plain('Pause engagement'),
         style: 'danger',
         value: view.engagement.id,
@@ -281,7 +281,7 @@ export function governanceHomeBlocks(waiting: GovernanceWaiting | undefined): Kn
             ? [
                 {
                   type: 'button',
-                  action_id: RISK.pauseEngagement,
+                  action_id: STOP.pauseEngagement,
                   text: plain('Pause engagement'),
                   style: 'danger',
                   value: e.engagementId,

@@ -19,6 +19,7 @@ export function statusMessage(status: EngagementStatus): Rendered {
     `*Client:* ${esc(engagement.client)}`,
     `*Diagnostic:* ${status.diagnostic ? `${status.diagnostic.ref} v${status.diagnostic.version}` : 'not submitted yet'}`,
     `*Partner:* ${status.partnerOrgName ? esc(status.partnerOrgName) : 'not set'} · *Channel:* ${engagement.partner_channel_id ? `<#${engagement.partner_channel_id}>` : 'not linked'}`,
+    ...haltLine(engagement),
   ];
   const blockers =
     next.blockers.length > 0
@@ -44,6 +45,7 @@ export function statusMessage(status: EngagementStatus): Rendered {
 export function engagementListMessage(
   engagements: readonly EngagementListItem[],
   partnerView: boolean,
+  total: number = engagements.length,
 ): Rendered {
   if (engagements.length === 0) {
     const text = partnerView
@@ -55,8 +57,7 @@ export function engagementListMessage(
   const lines = shown.map(
     (e) => `• \`${e.slug}\` ${esc(e.name)} — *${STAGE_LABELS[e.stage as Stage] ?? e.stage}*`,
   );
-  const more =
-    engagements.length > shown.length ? `\n…and ${engagements.length - shown.length} more.` : '';
+  const more = total > shown.length ? `\n…and ${total - shown.length} more.` : '';
   const title = partnerView ? 'Your engagements' : 'Engagements';
   return {
     text: `${title}: ${shown.map((e) => `${e.slug} (${STAGE_LABELS[e.stage] ?? e.stage})`).join(', ')}`,
@@ -89,4 +90,11 @@ function deliveryBlocks(status: EngagementStatus): KnownBlock[] {
     stage,
   ];
   return [section(lines.join('\n'))];
+}
+
+/** Who paused or terminated the engagement and why, while it is paused or terminated. */
+function haltLine(e: EngagementStatus['engagement']): string[] {
+  if (!e.halt_reason || !e.halted_by || !['paused', 'terminated'].includes(e.stage)) return [];
+  const verb = e.stage === 'paused' ? 'Paused' : 'Terminated';
+  return [`*${verb}* by <@${e.halted_by}>: “${esc(e.halt_reason)}”`];
 }

@@ -3,7 +3,9 @@ import { engagementLabel } from '../../domain/engagement.js';
 import type { Change, ServiceDeps } from '../../services/change.js';
 import type { DiagnosticSubmission, ReviewDecision } from '../../services/diagnostic-service.js';
 import { JOB } from '../../services/follow-up.js';
+import type { StopOutcome } from '../../services/stop-authority-service.js';
 import { diagnosticAwaitsReview, reviewDecisionMessage } from '../blocks/diagnostic.js';
+import { stopNotice } from '../blocks/stop-authority.js';
 import type { Rendered } from '../blocks/text.js';
 
 /** What to record, and whom to tell, when a DM about an engagement cannot be delivered. */
@@ -144,4 +146,30 @@ export function reviewDecisionNotice(
       },
     },
   ];
+}
+
+/**
+ * The service deps of a pause, resume or termination: the sponsors and the operator (not the
+ * executive who acted) told by DM, as jobs committed with it; a refused DM is recorded and
+ * reported to the executive.
+ */
+export function stopDecisionDeps(deps: ServiceDeps): ServiceDeps {
+  return withNotices<StopOutcome>(deps, (outcome) => {
+    const { engagement, actorId } = outcome;
+    return [
+      {
+        userIds: [...engagement.sponsorIds, engagement.operatorId].filter((id) => id !== actorId),
+        message: stopNotice(outcome),
+        undelivered: {
+          teamId: outcome.teamId,
+          actorId,
+          engagement: { id: engagement.id, slug: engagement.slug },
+          about: `that ${engagementLabel(engagement.slug)} was ${outcome.action === 'pause' ? 'paused' : outcome.action === 'resume' ? 'resumed' : 'terminated'}`,
+          manualFix: (userId) =>
+            `Let <@${userId}> know; \`/amos status ${engagement.slug}\` shows it.`,
+          reportTo: [actorId],
+        },
+      },
+    ];
+  });
 }

@@ -25,6 +25,7 @@ import { role } from './role.js';
 import { scope } from './scope.js';
 import { stage } from './stage.js';
 import { status } from './status.js';
+import { pause, resume, terminate } from './stop-authority.js';
 import type { Subcommand, SubcommandContext } from './subcommand.js';
 
 /** Every `/amos` subcommand, in the order help lists them. */
@@ -43,6 +44,9 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   escalate,
   fit,
   activate,
+  pause,
+  resume,
+  terminate,
   status,
   log,
   exportLog,

@@ -6,6 +6,7 @@ import { registerFitView } from './fit.js';
 import { registerGovernedDeliveryViews } from './governed-delivery.js';
 import { registerRiskViews } from './risk.js';
 import { registerScopeViews } from './scope.js';
+import { registerStopViews } from './stop-authority.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
 export function registerViews(app: App, deps: SlackDeps): void {
@@ -15,4 +16,5 @@ export function registerViews(app: App, deps: SlackDeps): void {
   registerEngagementViews(app, deps);
   registerGovernedDeliveryViews(app, deps);
   registerRiskViews(app, deps);
+  registerStopViews(app, deps);
 }
