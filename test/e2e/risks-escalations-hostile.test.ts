@@ -610,3 +610,23 @@ describe('Slack slow or rate limiting the escalation DM', () => {
     expect(told(e.partner)).toEqual([]);
   });
 });
+
+describe('a terminated engagement', () => {
+  it('its open escalations stop climbing and no longer wait on anyone in App Home', async () => {
+    const e = await engagement();
+    await raise(OPERATOR, e.slug, 'high', 'Left open at termination');
+    const row = await escalationRow(e.engagement.id, 'ES-1');
+    const reply = await commandReply(h, ERIN, `terminate ${e.slug} Vendor breached the charter`);
+    expect(reply.text).toContain('is terminated');
+    await h.app.idle();
+    t += 5 * H;
+    await dueMomentsRunNow();
+    expect(await escalationRow(e.engagement.id, 'ES-1')).toMatchObject({ level: 1, step: 0 });
+    h.fake.reset();
+    await h.driver.event({ type: 'app_home_opened', user: ERIN, channel: 'D0ERIN', tab: 'home' });
+    await h.app.idle();
+    const home = h.fake.callsTo('views.publish').at(-1);
+    expect(home).toBeDefined();
+    expect(json(home?.args.view)).not.toContain(`${RISK.escalationActionsBlock}:${row.id}`);
+  });
+});
