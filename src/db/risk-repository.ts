@@ -1,4 +1,5 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
+import { FINAL_STAGES } from '../domain/engagement.js';
 import type { Db, Trx } from './database.js';
 import type { EscalationTable, GovernanceMessageTable, RiskTable } from './tables.js';
 
@@ -157,7 +158,10 @@ export async function listOpenItems(
   return { risks, escalations };
 }
 
-/** Open escalations someone has been sent (theirs to acknowledge), oldest first. */
+/**
+ * Open escalations someone has been sent (theirs to acknowledge), oldest first; not those of a
+ * completed or terminated engagement (they no longer climb or wait on anyone).
+ */
 export async function escalationsReaching(db: Db | Trx, teamId: string, userId: string) {
   return db
     .selectFrom('escalation')
@@ -170,13 +174,14 @@ export async function escalationsReaching(db: Db | Trx, teamId: string, userId: 
     .select('engagement.slug')
     .where('escalation.team_id', '=', teamId)
     .where('escalation.state', '=', 'open')
+    .where('engagement.stage', 'not in', [...FINAL_STAGES])
     .where(({ eb, val }) => eb(val(userId), '=', eb.fn.any('escalation.reached_ids')))
     .orderBy('escalation.raised_at')
     .limit(50)
     .execute();
 }
 
-/** Risks not closed of the engagements whose operator is `userId`, or of all when `all`. */
+/** Risks not closed of the running engagements whose operator is `userId`, or of all when `all`. */
 export async function risksOwnedBy(db: Db | Trx, teamId: string, userId: string, all: boolean) {
   let query = db
     .selectFrom('risk')
@@ -186,7 +191,8 @@ export async function risksOwnedBy(db: Db | Trx, teamId: string, userId: string,
     .selectAll('risk')
     .select('engagement.slug')
     .where('risk.team_id', '=', teamId)
-    .where('risk.state', '<>', 'closed');
+    .where('risk.state', '<>', 'closed')
+    .where('engagement.stage', 'not in', [...FINAL_STAGES]);
   if (!all) query = query.where('risk.owner_id', '=', userId);
   return query.orderBy('risk.raised_at').limit(50).execute();
 }

@@ -37,6 +37,14 @@ export interface EscalationDraft {
   readonly byWhen: string | null;
 }
 
+/**
+ * The earliest date that is still today somewhere (UTC-12): a "by when" of today is accepted
+ * wherever the person raising it is, not refused for being yesterday in UTC.
+ */
+export function earliestToday(now: Date): string {
+  return new Date(now.getTime() - 12 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Validates the escalation modal; one field error per problem (`category`, `severity`, `needed`, `byWhen`). */
 export function validateEscalation(input: EscalationInput, today: string): Result<EscalationDraft> {
   const errors: Record<string, string> = {};
@@ -155,8 +163,18 @@ export type LadderStep =
       };
     };
 
+/** An SLA as the settings spell it (`90s`, `30m`, `4h`, `3d`): exact, never rounded to 0h. */
+export function slaText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 86_400 === 0) return `${seconds / 86_400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 /**
- * The ladder: an acknowledged or resolved escalation stays; one whose SLA has not run out waits
+ * The ladder: one level per due moment, however late it runs (a level it skipped would never
+ * have seen the escalation); the record keeps the due moment that was missed. An acknowledged or resolved escalation stays; one whose SLA has not run out waits
  * for its due moment (the SLA from the first working moment of the level's people after it
  * reached the level, critical at once); otherwise it moves to the next rung of the path, or, past the last rung, repeats
  * to that rung with the sponsors added. The new level's due moment and its DMs (respecting
@@ -176,8 +194,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
   const next = rungs.find((r) => r.level > escalation.level);
   const last = rungs[rungs.length - 1];
   const step = escalation.step + 1;
-  const hours = Math.round(ctx.slas[escalation.severity] / 360_000) / 10;
-  const notAcked = `not acknowledged within the ${escalation.severity} SLA (${hours}h)`;
+  const notAcked = `not acknowledged within the ${escalation.severity} SLA (${slaText(ctx.slas[escalation.severity])})`;
   if (next) {
     const arrival = arrive(next.level, next.userIds, escalation.severity, ctx, now);
     return {
@@ -196,6 +213,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
           from: escalation.level,
           to: next.level,
           recipients: arrival.deliveries.map((d) => d.userId),
+          missedDueAt: dueAt.toISOString(),
           dueAt: arrival.dueAt.toISOString(),
           step,
         },
@@ -222,6 +240,7 @@ export function climb(escalation: EscalationFacts, ctx: LadderContext, now: Date
         to: level,
         recipients: arrival.deliveries.map((d) => d.userId),
         sponsors: [...ctx.sponsorIds],
+        missedDueAt: dueAt.toISOString(),
         dueAt: arrival.dueAt.toISOString(),
         step,
       },
@@ -234,10 +253,15 @@ export type EscalationAction = 'acknowledge' | 'resolve';
 /**
  * Acknowledge or resolve: only someone the escalation has reached (a level it was sent to, or a
  * sponsor told) who holds an executive, operator or admin role; acknowledged ones can still be
- * resolved; resolved ones are final.
+ * resolved; resolved ones are final. Its raiser may not acknowledge it (that would stop the
+ * ladder before anyone else saw it; separation of duties) but may resolve it, recorded.
  */
 export function actOnEscalation(
-  escalation: { readonly ref: string; readonly state: EscalationState },
+  escalation: {
+    readonly ref: string;
+    readonly state: EscalationState;
+    readonly raisedBy?: string;
+  },
   action: EscalationAction,
   actor: Actor,
   reachedIds: readonly string[],
@@ -252,6 +276,12 @@ export function actOnEscalation(
     return refuse(
       'forbidden_role',
       `Only an executive, operator or admin on the escalation path may ${action} ${escalation.ref}.`,
+    );
+  }
+  if (action === 'acknowledge' && escalation.raisedBy === actor.userId) {
+    return refuse(
+      'separation_of_duties',
+      `You raised ${escalation.ref}, so someone else on its path acknowledges it; resolve it if it is no longer needed.`,
     );
   }
   if (

@@ -9,7 +9,7 @@ import {
 import { escalationMessage, riskMessage } from '../slack/blocks/risk.js';
 import { deliverMessage } from './deliver.js';
 import { defineJob } from './job.js';
-import { RunAgainLater } from './slack-failure.js';
+import { RunAgainLater, SlackCallFailed } from './slack-failure.js';
 import { UPDATE_GOVERNANCE_COPIES } from './update-governance-copies.js';
 
 export const SEND_GOVERNANCE_DM = JOB.sendGovernanceDm;
@@ -47,8 +47,15 @@ export const sendGovernanceDm = defineJob({
       ctx.deps,
       { teamId: p.teamId, userId: p.userId, severity: view.severity },
       async (_team, user) => {
-        const info = await ctx.call('users.info', () => ctx.client.users.info({ user }));
-        return (info.user?.tz as string | undefined) ?? null;
+        try {
+          const info = await ctx.call('users.info', () => ctx.client.users.info({ user }));
+          return (info.user?.tz as string | undefined) ?? null;
+        } catch (error) {
+          // Rate limited or a blip: the job runs again. Slack refusing (user_not_found, a
+          // missing scope) means it cannot tell: UTC, cached.
+          if (error instanceof SlackCallFailed && error.failure.kind === 'permanent') return null;
+          throw error;
+        }
       },
     );
     if (wait > 0) throw new RunAgainLater(wait, 'outside the recipient’s working hours');
@@ -92,7 +99,8 @@ export const sendGovernanceDm = defineJob({
       error: failed.error,
       attempted: `DM ${what} to <@${p.userId}>`,
       manualFix: `Let <@${p.userId}> know ${view.ref} waits on them: \`/amos status ${view.engagement.slug}\` lists it.`,
-      reportTo: [view.raisedBy],
+      // The operator runs the engagement and can tell them; a partner who raised it cannot.
+      reportTo: [view.engagement.operatorId].filter((id) => id !== p.userId),
       userId: p.userId,
       details: { ref: view.ref, user: p.userId },
     };

@@ -48,7 +48,7 @@ export const updateGovernanceCopies = defineJob({
             error: error.failure.code,
             attempted: `update <@${copy.recipientId ?? 'someone'}>'s copy of ${view.ref} in place`,
             manualFix: `${view.ref} is ${view.state} whatever that copy shows; \`/amos status ${view.engagement.slug}\` shows where it stands.`,
-            reportTo: [view.raisedBy],
+            reportTo: [view.engagement.operatorId],
             ...(copy.recipientId ? { userId: copy.recipientId } : { channelId: copy.channelId }),
             details: { ref: view.ref, channel: copy.channelId, ts: copy.ts },
           });

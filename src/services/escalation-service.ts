@@ -18,6 +18,7 @@ import {
   type EscalationAction,
   type EscalationDraft,
   type EscalationInput,
+  earliestToday,
   type LadderContext,
   openEscalation,
   validateEscalation,
@@ -239,7 +240,7 @@ export async function raiseEscalation(
       const earlier = await findByForm(change.trx, change.teamId, 'escalation', request.formId);
       if (earlier) return { ref: earlier.ref, level: 0, repeated: true, slug };
     }
-    const draft = check(validateEscalation(request.input, change.now.toISOString().slice(0, 10)));
+    const draft = check(validateEscalation(request.input, earliestToday(change.now)));
     const row = await openEscalationIn(deps, change, engagement, draft, request.formId);
     return { ref: row.ref, level: row.level, repeated: false, slug };
   });
@@ -269,7 +270,12 @@ export async function actOnEscalationById(
     const escalation = await lockEscalation(change.trx, change.teamId, peek.id);
     if (!escalation) return notFound('That escalation does not exist in this workspace.');
     const acted = check(
-      actOnEscalation(escalation, request.action, change.actor, escalation.reached_ids),
+      actOnEscalation(
+        { ref: escalation.ref, state: escalation.state, raisedBy: escalation.raised_by },
+        request.action,
+        change.actor,
+        escalation.reached_ids,
+      ),
     );
     await updateEscalation(change.trx, escalation, {
       state: acted.to,
@@ -380,7 +386,8 @@ export async function escalationDue(
 /**
  * How long a DM about a risk or an escalation of `severity` waits before it may reach `userId`:
  * nothing when critical or working hours are off; otherwise until the next working moment in
- * their own zone (read from Slack with `fetchZone` when not cached, then cached).
+ * their own zone (read from Slack with `fetchZone` when not cached, then cached; a read that
+ * failed is thrown on, never cached).
  */
 export async function secondsUntilWorkingHours(
   deps: ServiceDeps,
@@ -395,7 +402,9 @@ export async function secondsUntilWorkingHours(
   );
   let zone = cached?.timeZone ?? null;
   if (!cached || now.getTime() - cached.fetchedAt.getTime() > PROFILE_MAX_AGE_MS) {
-    zone = await fetchZone(request.teamId, request.userId).catch(() => zone);
+    // A failed read is thrown on (the job retries, as for any Slack call): caching it as "no
+    // zone" would put them in UTC for a week. `fetchZone` answers null when Slack cannot tell.
+    zone = await fetchZone(request.teamId, request.userId);
     await rememberUserProfile(deps, {
       teamId: request.teamId,
       userId: request.userId,

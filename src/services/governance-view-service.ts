@@ -1,4 +1,5 @@
 import { findEngagementById } from '../db/engagement-repository.js';
+import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import {
   escalationsReaching,
   findEscalation,
@@ -14,6 +15,7 @@ import type { RiskCategory, RiskState, Severity } from '../domain/risk.js';
 import { can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import type { ServiceDeps } from './change.js';
+import { isPartnerOnly } from './engagement-status-service.js';
 
 // What the Slack side shows of a risk or an escalation: read from the latest committed state, so
 // every copy rendered from it shows the same thing.
@@ -41,7 +43,7 @@ export interface RiskView {
   readonly updatedBy: string | null;
   readonly updatedAt: Date;
   readonly escalationRef: string | null;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  readonly engagement: { readonly id: string; readonly slug: string; readonly operatorId: string };
   readonly copies: readonly Copy[];
 }
 
@@ -62,7 +64,7 @@ export interface EscalationView {
   readonly raisedAt: Date;
   readonly actedBy: string | null;
   readonly actedAt: Date | null;
-  readonly engagement: { readonly id: string; readonly slug: string };
+  readonly engagement: { readonly id: string; readonly slug: string; readonly operatorId: string };
   /** Recipients who may press Pause engagement (executives, admins). */
   readonly pausers: readonly string[];
   readonly copies: readonly Copy[];
@@ -107,7 +109,7 @@ export async function loadRiskView(
     updatedBy: risk.updated_by,
     updatedAt: risk.updated_at,
     escalationRef: escalation?.ref ?? null,
-    engagement: { id: engagement.id, slug: engagement.slug },
+    engagement: { id: engagement.id, slug: engagement.slug, operatorId: engagement.operator_id },
     copies,
   };
 }
@@ -142,7 +144,7 @@ export async function loadEscalationView(
     raisedAt: escalation.raised_at,
     actedBy: escalation.acted_by,
     actedAt: escalation.acted_at,
-    engagement: { id: engagement.id, slug: engagement.slug },
+    engagement: { id: engagement.id, slug: engagement.slug, operatorId: engagement.operator_id },
     pausers: actors.filter((a) => can(a, 'pause')).map((a) => a.userId),
     copies,
   };
@@ -191,6 +193,8 @@ export interface GovernanceWaiting {
     dueAt: Date;
     engagementId: string;
     mayPause: boolean;
+    /** False for its raiser: someone else on the path acknowledges it. */
+    mayAcknowledge: boolean;
   }[];
   readonly risks: readonly {
     id: string;
@@ -226,6 +230,7 @@ export async function governanceWaitingOn(
       dueAt: e.due_at,
       engagementId: e.engagement_id,
       mayPause: can(actor, 'pause'),
+      mayAcknowledge: e.raised_by !== userId,
     })),
     risks: risks.map((r) => ({
       id: r.id,
@@ -238,13 +243,28 @@ export async function governanceWaitingOn(
   };
 }
 
-/** The engagement's open risks and escalations, for `/amos status` (read only). */
+/**
+ * The engagement's open risks and escalations, for `/amos status` (read only). A partner (no
+ * other role) sees only those their organisation raised: the rest are for the internal audience.
+ */
 export async function openRisksAndEscalations(
   deps: ServiceDeps,
   teamId: string,
   engagementId: string,
+  viewerId: string,
 ) {
-  const { risks, escalations } = await listOpenItems(deps.db, teamId, [engagementId]);
+  const [open, viewer, engagement] = await Promise.all([
+    listOpenItems(deps.db, teamId, [engagementId]),
+    loadActor(deps.db, teamId, viewerId, deps.admins),
+    findEngagementById(deps.db, teamId, engagementId),
+  ]);
+  let { risks, escalations } = open;
+  if (isPartnerOnly(viewer)) {
+    const orgId = engagement?.partner_org_id;
+    const members = new Set(orgId ? await listPartnerMemberIds(deps.db, teamId, orgId) : []);
+    risks = risks.filter((r) => members.has(r.raised_by));
+    escalations = escalations.filter((e) => members.has(e.raised_by));
+  }
   return {
     risks: risks.map((r) => ({ ref: r.ref, severity: r.severity, state: r.state, title: r.title })),
     escalations: escalations.map((e) => ({

@@ -6,6 +6,7 @@ import {
   type LadderContext,
   openEscalation,
   rungsOf,
+  slaText,
   validateEscalation,
 } from '../../src/domain/escalation.js';
 import { SEVERITIES, type Severity } from '../../src/domain/risk.js';
@@ -147,6 +148,28 @@ describe('the ladder', () => {
     expect(climb(critical, tokyo, critical.dueAt).kind).toBe('moves');
   });
 
+  it('run long after several SLAs ran out, moves one level, gives it a full SLA and records the missed moment', () => {
+    const late = new Date(NOW.getTime() + 5 * H);
+    const step = climb(facts('critical', 1, NOW), ctx(), late);
+    expect(step.kind === 'moves' && [step.from, step.to, step.step]).toEqual([1, 2, 1]);
+    if (step.kind !== 'moves') return;
+    expect(step.arrival.dueAt).toEqual(new Date(late.getTime() + 1 * H));
+    expect(step.record.details).toMatchObject({ missedDueAt: NOW.toISOString() });
+  });
+
+  it('records the SLA as set, whatever its size (90s, 30m, 4h, 3d), never rounded to 0h', () => {
+    expect([90_000, 30 * 60_000, 4 * H, 72 * H, 90 * 60_000].map(slaText)).toEqual([
+      '90s',
+      '30m',
+      '4h',
+      '3d',
+      '90m',
+    ]);
+    const fast = ctx({ slas: { ...SLAS, critical: 90_000 } });
+    const step = climb(facts('critical', 1, NOW), fast, NOW);
+    expect(step.kind === 'moves' && step.record.summary).toContain('critical SLA (90s)');
+  });
+
   it('skips a level that names nobody', () => {
     const gap = ctx({ path: { level1: ['U1'], level2: [], level3: ['U3'] } });
     const step = climb(facts('critical', 1, NOW), gap, NOW);
@@ -194,6 +217,13 @@ describe('acknowledging and resolving', () => {
       'U1',
     ]);
     expect(resolved.ok && resolved.value.to).toBe('resolved');
+  });
+
+  it('its raiser, though on the path, may not acknowledge it, but may resolve it', () => {
+    const mine = { ref: 'ES-1', state: 'open', raisedBy: 'U1' } as const;
+    const ack = actOnEscalation(mine, 'acknowledge', exec, ['U1']);
+    expect(!ack.ok && ack.refusal.code).toBe('separation_of_duties');
+    expect(actOnEscalation(mine, 'resolve', exec, ['U1']).ok).toBe(true);
   });
 
   it('someone off the path is refused', () => {

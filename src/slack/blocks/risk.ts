@@ -52,8 +52,9 @@ const textInput = (max: number, o: { multiline?: boolean; initial?: string } = {
   type: 'plain_text_input',
   max_length: max,
   ...(o.multiline ? { multiline: true } : {}),
-  // initial_value is plain text: shown as typed, never parsed, so no escaping here.
-  ...(o.initial ? { initial_value: o.initial.slice(0, max) } : {}),
+  // initial_value is plain text: shown as typed, never parsed, so no escaping here. Cut to
+  // max_length without leaving half of a surrogate pair (malformed text Slack refuses).
+  ...(o.initial ? { initial_value: o.initial.slice(0, max).replace(/[\uD800-\uDBFF]$/, '') } : {}),
 });
 
 const select = (values: readonly string[]) => ({
@@ -215,7 +216,8 @@ export function escalationMessage(view: EscalationView, recipientId: string | nu
     );
   }
   const elements: Record<string, unknown>[] = [];
-  if (view.state === 'open') {
+  // Its raiser may not acknowledge it (someone else on the path does); they may resolve it.
+  if (view.state === 'open' && recipientId !== view.raisedBy) {
     elements.push({
       type: 'button',
       action_id: RISK.acknowledgeAction,
@@ -264,12 +266,16 @@ export function governanceHomeBlocks(waiting: GovernanceWaiting | undefined): Kn
         type: 'actions',
         block_id: `${RISK.escalationActionsBlock}:${e.id}`,
         elements: [
-          {
-            type: 'button',
-            action_id: RISK.acknowledgeAction,
-            text: plain('Acknowledge'),
-            value: e.id,
-          },
+          ...(e.mayAcknowledge
+            ? [
+                {
+                  type: 'button',
+                  action_id: RISK.acknowledgeAction,
+                  text: plain('Acknowledge'),
+                  value: e.id,
+                },
+              ]
+            : []),
           { type: 'button', action_id: RISK.resolveAction, text: plain('Resolve'), value: e.id },
           ...(e.mayPause
             ? [

@@ -30,6 +30,7 @@ export const status: Subcommand = {
         deps.services.deps,
         teamId,
         answer.status.engagement.id,
+        userId,
       );
       const lines = riskStatusLines(open);
       if (lines) reply.blocks.push(section(lines));
