@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { ZodError } from 'zod';
 import type { Config } from '../config.js';
@@ -63,9 +64,34 @@ function idForKey(name: string, key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The advisory lock that serialises starting the queue (schema and queues) across instances. */
+const START_LOCK = 'amos:job-queue:start';
+
+/**
+ * Runs `work` while holding a session advisory lock on a connection of its own (no pool
+ * timeouts: an instance may wait for another's start), so instances started at the same moment
+ * on a fresh database create pg-boss's schema and queues one after the other. Unserialised,
+ * concurrent first starts failed with "deadlock detected".
+ */
+async function oneStartAtATime<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'amos-start' });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [START_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [START_LOCK]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Starts pg-boss on the app's database (its schema created or migrated), creates a queue for
- * every registered job, and returns the handle the composition root wires in.
+ * every registered job, and returns the handle the composition root wires in. Instances
+ * starting together take turns (`oneStartAtATime`).
  */
 export async function startJobQueue(options: {
   databaseUrl: string;
@@ -94,20 +120,22 @@ export async function startJobQueue(options: {
   boss.on('error', (error: Error) =>
     logger.warn({ err: error.message }, 'job queue error (it keeps going)'),
   );
-  await boss.start();
-  for (const def of registry) {
-    const queue = {
-      name: def.name,
-      policy: def.kind === 'latest' ? ('singleton' as const) : ('standard' as const),
-      // For unexpected errors (a database outage, a bug); Slack failures have their own policy.
-      retryLimit: settings.attempts,
-      retryDelay: Math.max(1, Math.round(settings.retryDelayMs / 1000)),
-      retryBackoff: true,
-      expireInSeconds,
-    };
-    await boss.createQueue(def.name, queue);
-    await boss.updateQueue(def.name, queue);
-  }
+  await oneStartAtATime(options.databaseUrl, async () => {
+    await boss.start();
+    for (const def of registry) {
+      const queue = {
+        name: def.name,
+        policy: def.kind === 'latest' ? ('singleton' as const) : ('standard' as const),
+        // For unexpected errors (a database outage, a bug); Slack failures have their own policy.
+        retryLimit: settings.attempts,
+        retryDelay: Math.max(1, Math.round(settings.retryDelayMs / 1000)),
+        retryBackoff: true,
+        expireInSeconds,
+      };
+      await boss.createQueue(def.name, queue);
+      await boss.updateQueue(def.name, queue);
+    }
+  });
 
   const workerIds = new Map<string, string[]>();
   let running = 0;
