@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isDelivered } from '../db/delivery-repository.js';
+import type { Stage } from '../domain/engagement.js';
 import { JOB } from '../services/follow-up.js';
-import { recordJoinOutcome } from '../services/gating-service.js';
+import { gateDecisionStands, recordJoinOutcome } from '../services/gating-service.js';
 import {
   operatorWarnNotice,
   partnerRemovedNotice,
@@ -43,6 +44,20 @@ export const enforceChannelGate = defineJob({
   kind: 'once',
   payload,
   async handle(ctx, p) {
+    // Decided under an older stage: a resume or termination committed since supersedes it.
+    const stands = await gateDecisionStands(ctx.deps, {
+      teamId: p.teamId,
+      engagementId: p.engagement.id,
+      userId: p.userId,
+      decidedAt: p.engagement.stage as Stage,
+    });
+    if (!stands) {
+      ctx.logger.info(
+        { engagementId: p.engagement.id, action: p.action },
+        'gate decision superseded',
+      );
+      return;
+    }
     if (p.action === 'remove') await remove(ctx, p);
     else await warn(ctx, p);
   },

@@ -132,7 +132,10 @@ export async function loadActivationSetUp(
   actorId: string,
 ): Promise<Omit<Activation, 'record'> | undefined> {
   const engagement = await findEngagementById(deps.db, teamId, engagementId);
-  if (!engagement) return undefined;
+  // Only an active engagement's channel is set up: a set-up job still queued or retrying when
+  // the engagement was paused again or terminated must not invite partners into a gated or
+  // archived channel (the resume that asked for it was superseded; a later resume asks again).
+  if (engagement?.stage !== 'active') return undefined;
   const facts = await loadEngagementFacts(deps.db, engagement);
   if (!facts.partnerOrg || !engagement.partner_channel_id) return undefined;
   return activationFacts(

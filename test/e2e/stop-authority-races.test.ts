@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifyLog } from '../../src/services/decision-log-service.js';
+import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
+import {
+  commandReply,
+  EXECS,
+  recordsOf,
+  stageOf,
+  steppingClock,
+} from '../support/approval-fixtures.js';
+import { activeEngagement } from '../support/delivery-fixtures.js';
+
+// Stop authority against an unlucky operator (issue 10, review): the Slack jobs of an older
+// stop decision (a pause's kicks, a resume's invites) still queued or retrying when a newer
+// decision commits must not undo it.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ clock: steppingClock('2026-12-01T10:00:00Z') });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(() => h.fake.reset());
+
+const [ERIN, EVAN] = EXECS;
+
+async function withPartnersInChannel() {
+  const e = await activeEngagement(h);
+  const channel = h.fake.channel(TEAM.id, e.channelId);
+  for (const id of e.members) if (!channel?.members.includes(id)) channel?.members.push(id);
+  return e;
+}
+
+/** `/amos <text>`, its ephemeral answer, without waiting for the jobs it enqueued. */
+async function command(userId: string, text: string): Promise<string> {
+  const res = await h.driver.command(userId, text);
+  expect(res.status).toBe(200);
+  return String((res.json as { text?: string } | undefined)?.text ?? '');
+}
+
+async function chainVerifies(slug: string) {
+  const [chain] = await verifyLog(h.db, { teamId: TEAM.id, engagementSlug: slug });
+  expect(chain?.verification.ok).toBe(true);
+}
+
+describe('an older decision’s jobs after a newer one', () => {
+  it('a pause’s kick still retrying (429) when an executive resumes does not remove the partner from the active channel', async () => {
+    const e = await withPartnersInChannel();
+    // Every kick is rate limited once: the pause's kick jobs wait 2 s to run again.
+    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 2, times: e.members.length });
+    await command(ERIN!, `pause ${e.slug} Controls breached`);
+    await h.fake.waitFor('conversations.kick');
+    // The kicks are waiting to run again; the engagement is resumed meanwhile.
+    const callsBefore = h.fake.calls.length;
+    const resumed = await command(EVAN!, `resume ${e.slug}`);
+    expect(resumed).toContain('is active again');
+    await h.app.idle(20_000);
+
+    expect(await stageOf(h, e.engagement.id)).toBe('active');
+    const members = h.fake.channel(TEAM.id, e.channelId)?.members ?? [];
+    for (const id of e.members) expect(members).toContain(id);
+    // No partner was taken out of the channel after the resume committed.
+    const kickedAfter = h.fake.calls
+      .slice(callsBefore)
+      .filter((c) => c.method === 'conversations.kick' && c.response.ok);
+    expect(kickedAfter).toEqual([]);
+    const records = await recordsOf(h, e.engagement.id);
+    const resumedAt = records.findIndex((r) => r.kind === 'engagement.resumed');
+    const after = records.slice(resumedAt + 1).map((r) => r.kind);
+    expect(after).not.toContain('boundary.partner_removed');
+    expect(after).not.toContain('slack.error');
+    await chainVerifies(e.slug);
+  }, 30_000);
+
+  it('a resume’s invite still retrying (429) when an executive pauses again does not invite the partners into the gated channel', async () => {
+    const e = await activeEngagement(h);
+    await commandReply(h, ERIN!, `pause ${e.slug} Waiting on legal`);
+    await h.app.idle();
+    h.fake.reset();
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    await command(EVAN!, `resume ${e.slug}`);
+    await h.fake.waitFor('conversations.invite');
+    const paused = await command(ERIN!, `pause ${e.slug} Legal found more`);
+    expect(paused).toContain('is paused');
+    await h.app.idle(20_000);
+
+    expect(await stageOf(h, e.engagement.id)).toBe('paused');
+    const members = h.fake.channel(TEAM.id, e.channelId)?.members ?? [];
+    for (const id of e.members) expect(members).not.toContain(id);
+    const invitedOk = h.fake
+      .callsTo('conversations.invite')
+      .filter((c) => c.status === 200 && c.response.ok);
+    expect(invitedOk).toEqual([]);
+    await chainVerifies(e.slug);
+  }, 30_000);
+
+  it('a resume’s invite still retrying when the engagement is terminated invites nobody and reports no failure', async () => {
+    const e = await activeEngagement(h);
+    await commandReply(h, ERIN!, `pause ${e.slug} Waiting on legal`);
+    await h.app.idle();
+    h.fake.reset();
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    await command(EVAN!, `resume ${e.slug}`);
+    await h.fake.waitFor('conversations.invite');
+    const ended = await command(ERIN!, `terminate ${e.slug} Legal said no`);
+    expect(ended).toContain('is terminated');
+    await h.app.idle(20_000);
+
+    expect(await stageOf(h, e.engagement.id)).toBe('terminated');
+    expect(h.fake.channel(TEAM.id, e.channelId)?.isArchived).toBe(true);
+    const invitedOk = h.fake
+      .callsTo('conversations.invite')
+      .filter((c) => c.status === 200 && c.response.ok);
+    expect(invitedOk).toEqual([]);
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('slack.error');
+    await chainVerifies(e.slug);
+  }, 30_000);
+
+  it('a pause’s kick still retrying when the engagement is terminated and archived reports no failure', async () => {
+    const e = await withPartnersInChannel();
+    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 2, times: e.members.length });
+    await command(ERIN!, `pause ${e.slug} Controls breached`);
+    await h.fake.waitFor('conversations.kick');
+    const ended = await command(EVAN!, `terminate ${e.slug} Breach confirmed`);
+    expect(ended).toContain('is terminated');
+    await h.app.idle(20_000);
+
+    expect(h.fake.channel(TEAM.id, e.channelId)?.isArchived).toBe(true);
+    const members = h.fake.channel(TEAM.id, e.channelId)?.members ?? [];
+    for (const id of e.members) expect(members).not.toContain(id);
+    const records = await recordsOf(h, e.engagement.id);
+    expect(records.map((r) => r.kind)).not.toContain('slack.error');
+    // Each partner's removal recorded once.
+    for (const id of e.members) {
+      const removed = records.filter(
+        (r) => r.kind === 'boundary.partner_removed' && JSON.stringify(r.details).includes(id),
+      );
+      expect(removed).toHaveLength(1);
+    }
+    expect(h.fake.violations).toEqual([]);
+    await chainVerifies(e.slug);
+  }, 30_000);
+});
