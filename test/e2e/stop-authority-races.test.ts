@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLog } from '../../src/services/decision-log-service.js';
+import { DELIVERY } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
   commandReply,
   EXECS,
+  OPERATOR,
   recordsOf,
   stageOf,
   steppingClock,
 } from '../support/approval-fixtures.js';
-import { activeEngagement } from '../support/delivery-fixtures.js';
+import {
+  activeEngagement,
+  deliverValues,
+  openedView,
+  reviewValues,
+} from '../support/delivery-fixtures.js';
 
 // Stop authority against an unlucky operator (issue 10, review): the Slack jobs of an older
 // stop decision (a pause's kicks, a resume's invites) still queued or retrying when a newer
@@ -140,6 +147,54 @@ describe('an older decision’s jobs after a newer one', () => {
       expect(removed).toHaveLength(1);
     }
     expect(h.fake.violations).toEqual([]);
+    await chainVerifies(e.slug);
+  }, 30_000);
+});
+
+describe('what waits for review when the engagement is terminated', () => {
+  it('a deliverable waiting for review can no longer be accepted, and App Home stops listing it', async () => {
+    const e = await activeEngagement(h);
+    const delivered = await openedView(h, e.partner, `deliver ${e.slug}`);
+    await h.driver.viewSubmission(e.partner, {
+      callbackId: DELIVERY.deliverModal,
+      privateMetadata: delivered.view.private_metadata,
+      values: deliverValues({ item: 'SC-1' }),
+    });
+    await h.app.idle();
+    // The operator opens the review form, then the engagement is terminated.
+    const { view } = await openedView(h, OPERATOR, `deliver ${e.slug} review DL-1`);
+    expect(view.callback_id).toBe(DELIVERY.reviewModal);
+    await commandReply(h, ERIN!, `terminate ${e.slug} Vendor breached the charter`);
+
+    const res = await h.driver.viewSubmission(OPERATOR, {
+      callbackId: DELIVERY.reviewModal,
+      privateMetadata: view.private_metadata,
+      values: reviewValues([{ met: true }, { met: true, note: 'Signed' }]),
+    });
+    await h.app.idle();
+    expect(JSON.stringify(res.json ?? {})).toContain('terminated');
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('deliverable.accepted');
+    const item = await h.db
+      .selectFrom('scope_item')
+      .select(['ref', 'done_by_ref'])
+      .where('engagement_id', '=', e.engagement.id)
+      .where('ref', '=', 'SC-1')
+      .executeTakeFirst();
+    expect(item?.done_by_ref ?? null).toBeNull();
+
+    // App Home of a reviewer no longer lists DL-1 of the terminated engagement as waiting.
+    h.fake.reset();
+    await h.driver.event({
+      type: 'app_home_opened',
+      user: OPERATOR,
+      channel: 'D0HOME',
+      tab: 'home',
+    });
+    await h.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === OPERATOR);
+    await h.app.idle();
+    const home = JSON.stringify(h.fake.callsTo('views.publish').at(-1)?.args.view);
+    expect(home).not.toContain(`${e.slug} review DL-1`);
     await chainVerifies(e.slug);
   }, 30_000);
 });
