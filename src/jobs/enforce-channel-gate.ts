@@ -110,6 +110,7 @@ async function remove(ctx: JobContext, p: Gate): Promise<void> {
   const user = p.userId;
   const kickedKey = `gate:${ctx.job.key}:removed`;
   if (!(await isDelivered(ctx.deps.db, ctx.teamId, kickedKey))) {
+    let absent = false;
     const kicked = await step(
       ctx,
       p,
@@ -121,9 +122,23 @@ async function remove(ctx: JobContext, p: Gate): Promise<void> {
         channelId: channel,
         userId: user,
       },
-      () => ctx.call('conversations.kick', () => ctx.client.conversations.kick({ channel, user })),
+      async () => {
+        try {
+          await ctx.call('conversations.kick', () =>
+            ctx.client.conversations.kick({ channel, user }),
+          );
+        } catch (error) {
+          // Not there (left, or removed meanwhile by another job, e.g. a termination's closing
+          // job): the gate holds, nothing to remove, record or report.
+          if (error instanceof SlackCallFailed && error.failure.code === 'not_in_channel') {
+            absent = true;
+            return;
+          }
+          throw error;
+        }
+      },
     );
-    if (!kicked) return;
+    if (!kicked || absent) return;
     await outcome(ctx, p, kickedKey);
   }
   await step(

@@ -198,3 +198,45 @@ describe('what waits for review when the engagement is terminated', () => {
     await chainVerifies(e.slug);
   }, 30_000);
 });
+
+describe('executives acting at the same moment', () => {
+  it('two pauses in parallel: one commits, the other is told it is already paused; one set of kicks', async () => {
+    const e = await withPartnersInChannel();
+    const [a, b] = await Promise.all([
+      command(ERIN!, `pause ${e.slug} Controls breached`),
+      command(EVAN!, `pause ${e.slug} Scope dispute`),
+    ]);
+    await h.app.idle();
+    const replies = [a, b].sort();
+    expect(replies.filter((t) => t.includes('is paused'))).toHaveLength(1);
+    expect(replies.filter((t) => t.includes('already *paused*'))).toHaveLength(1);
+    const records = await recordsOf(h, e.engagement.id);
+    expect(records.filter((r) => r.kind === 'engagement.paused')).toHaveLength(1);
+    expect(records.filter((r) => r.kind === 'boundary.partner_removed')).toHaveLength(
+      e.members.length,
+    );
+    expect(h.fake.callsTo('conversations.kick')).toHaveLength(e.members.length);
+    await chainVerifies(e.slug);
+  });
+
+  it('pause and terminate in parallel end terminated, archived once, the final summary posted once', async () => {
+    const e = await withPartnersInChannel();
+    await Promise.all([
+      command(ERIN!, `pause ${e.slug} Controls breached`),
+      command(EVAN!, `terminate ${e.slug} Breach confirmed`),
+    ]);
+    await h.app.idle();
+    expect(await stageOf(h, e.engagement.id)).toBe('terminated');
+    expect(h.fake.callsTo('conversations.archive')).toHaveLength(1);
+    const summaries = h.fake
+      .messages(e.channelId)
+      .filter((m) => JSON.stringify(m).includes('Final record'));
+    expect(summaries).toHaveLength(1);
+    const members = h.fake.channel(TEAM.id, e.channelId)?.members ?? [];
+    for (const id of e.members) expect(members).not.toContain(id);
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('slack.error');
+    expect(kinds.filter((k) => k === 'channel.archived')).toHaveLength(1);
+    await chainVerifies(e.slug);
+  });
+});
