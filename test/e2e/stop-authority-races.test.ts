@@ -240,3 +240,48 @@ describe('executives acting at the same moment', () => {
     await chainVerifies(e.slug);
   });
 });
+
+describe('terminate when Slack does not cooperate', () => {
+  it('conversations.archive rate limited: archived once, the summary posted once, recorded once', async () => {
+    const e = await withPartnersInChannel();
+    h.fake.failNext('conversations.archive', { status: 429, retryAfter: 1 });
+    await commandReply(h, ERIN!, `terminate ${e.slug} Vendor breached the charter`);
+    await h.app.idle(20_000);
+    expect(h.fake.channel(TEAM.id, e.channelId)?.isArchived).toBe(true);
+    const summaries = h.fake
+      .callsTo('chat.postMessage')
+      .filter(
+        (c) => c.args.channel === e.channelId && JSON.stringify(c.args).includes('Final record'),
+      );
+    expect(summaries).toHaveLength(1);
+    expect(h.fake.callsTo('conversations.kick')).toHaveLength(e.members.length);
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds.filter((k) => k === 'channel.archived')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'boundary.partner_removed')).toHaveLength(e.members.length);
+    expect(kinds).not.toContain('slack.error');
+    await chainVerifies(e.slug);
+  }, 30_000);
+
+  it('conversations.archive refused: still terminated, the failure recorded once and told to the executive and the operator', async () => {
+    const e = await withPartnersInChannel();
+    h.fake.failNext('conversations.archive', { error: 'restricted_action' });
+    await commandReply(h, ERIN!, `terminate ${e.slug} Vendor breached the charter`);
+    await h.app.idle(20_000);
+    expect(await stageOf(h, e.engagement.id)).toBe('terminated');
+    expect(h.fake.channel(TEAM.id, e.channelId)?.isArchived).toBe(false);
+    const records = await recordsOf(h, e.engagement.id);
+    const errors = records.filter((r) => r.kind === 'slack.error');
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0]?.details)).toContain('conversations.archive');
+    expect(records.map((r) => r.kind)).not.toContain('channel.archived');
+    for (const who of [ERIN!, OPERATOR]) {
+      const told = h.fake.directMessages(TEAM.id, who).map((m) => JSON.stringify(m));
+      expect(told.some((t) => t.includes('restricted_action'))).toBe(true);
+    }
+    // The final summary went out before the archive was tried.
+    expect(
+      h.fake.messages(e.channelId).filter((m) => JSON.stringify(m).includes('Final record')),
+    ).toHaveLength(1);
+    await chainVerifies(e.slug);
+  }, 30_000);
+});
