@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyLog } from '../../src/services/decision-log-service.js';
-import { DELIVERY } from '../../src/slack/ids.js';
+import { DELIVERY, STOP } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import {
   commandReply,
@@ -284,4 +284,76 @@ describe('terminate when Slack does not cooperate', () => {
     ).toHaveLength(1);
     await chainVerifies(e.slug);
   }, 30_000);
+});
+
+describe('the Pause button and its modal, late or twice', () => {
+  const reasonValues = (value: string) => ({
+    [STOP.reasonBlock]: { [STOP.inputAction]: { type: 'plain_text_input', value } },
+  });
+
+  it('pressed from an old escalation DM after termination: refused, nothing opens or changes', async () => {
+    const e = await activeEngagement(h);
+    await commandReply(h, ERIN!, `terminate ${e.slug} Over`);
+    const before = (await recordsOf(h, e.engagement.id)).length;
+    h.fake.reset();
+    const res = await h.driver.blockAction(
+      EVAN!,
+      { actionId: STOP.pauseEngagement, value: e.engagement.id },
+      { channelId: 'D0EVANDM', messageTs: '1700000000.000300' },
+    );
+    expect(res.status).toBe(200);
+    await h.app.idle();
+    const [reply] = h.fake.responses(res.responseUrl);
+    expect(String(reply?.body.text)).toContain('only an active engagement can be paused');
+    expect(h.fake.callsTo('views.open')).toHaveLength(0);
+    expect((await recordsOf(h, e.engagement.id)).length).toBe(before);
+  });
+
+  it('opened while active, submitted after termination: an inline error, the typed reason kept, nothing recorded', async () => {
+    const e = await activeEngagement(h);
+    await h.driver.blockAction(
+      ERIN!,
+      { actionId: STOP.pauseEngagement, value: e.engagement.id },
+      { channelId: 'D0ERINDM', messageTs: '1700000000.000400' },
+    );
+    const opened = await h.fake.waitFor('views.open');
+    const view = opened.args.view as { private_metadata: string };
+    await commandReply(h, EVAN!, `terminate ${e.slug} Over`);
+    const before = (await recordsOf(h, e.engagement.id)).length;
+    const res = await h.driver.viewSubmission(ERIN!, {
+      callbackId: STOP.pauseModal,
+      privateMetadata: view.private_metadata,
+      values: reasonValues('Too late'),
+    });
+    expect(res.json).toMatchObject({ response_action: 'errors' });
+    expect(JSON.stringify(res.json)).toContain('terminated');
+    expect(await stageOf(h, e.engagement.id)).toBe('terminated');
+    expect((await recordsOf(h, e.engagement.id)).length).toBe(before);
+  });
+
+  it('submitted twice: paused once; the second is told it is already paused', async () => {
+    const e = await activeEngagement(h);
+    const submit = () =>
+      h.driver.viewSubmission(ERIN!, {
+        callbackId: STOP.pauseModal,
+        privateMetadata: e.engagement.id,
+        values: reasonValues('Hold <!channel> \u0007 <@U0EXECB>'),
+      });
+    const [a, b] = await Promise.all([submit(), submit()]);
+    await h.app.idle();
+    const answers = [JSON.stringify(a.json), JSON.stringify(b.json)];
+    expect(answers.filter((x) => x.includes('"update"'))).toHaveLength(1);
+    expect(answers.filter((x) => x.includes('already'))).toHaveLength(1);
+    const paused = (await recordsOf(h, e.engagement.id)).filter(
+      (r) => r.kind === 'engagement.paused',
+    );
+    expect(paused).toHaveLength(1);
+    // Stored as typed, without the control character; shown escaped.
+    expect(paused[0]?.details).toMatchObject({ reason: 'Hold <!channel>  <@U0EXECB>' });
+    const shown = answers.find((x) => x.includes('"update"')) ?? '';
+    expect(shown).toContain('&lt;!channel&gt;');
+    expect(shown).not.toContain('<!channel>');
+    expect(h.fake.violations).toEqual([]);
+    await chainVerifies(e.slug);
+  });
 });
