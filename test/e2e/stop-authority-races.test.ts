@@ -16,6 +16,7 @@ import {
   openedView,
   reviewValues,
 } from '../support/delivery-fixtures.js';
+import { partnerEngagement } from '../support/partner-channel.js';
 
 // Stop authority against an unlucky operator (issue 10, review): the Slack jobs of an older
 // stop decision (a pause's kicks, a resume's invites) still queued or retrying when a newer
@@ -356,4 +357,32 @@ describe('the Pause button and its modal, late or twice', () => {
     expect(h.fake.violations).toEqual([]);
     await chainVerifies(e.slug);
   });
+});
+
+describe('paused before the activation set-up ran', () => {
+  it('posts the requirements and the charter but invites nobody; the resume invites them', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    h.fake.reset();
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    const activated = await h.driver.command('U0EXEC', `activate ${engagement.slug}`);
+    expect(activated.status).toBe(200);
+    await h.fake.waitFor('conversations.invite');
+    const paused = await command('U0EXEC', `pause ${engagement.slug} Paperwork first`);
+    expect(paused).toContain('is paused');
+    await h.app.idle(20_000);
+
+    const members1 = h.fake.channel(TEAM.id, channelId)?.members ?? [];
+    for (const id of members) expect(members1).not.toContain(id);
+    const posted = h.fake.messages(channelId).map((m) => JSON.stringify(m));
+    expect(posted.some((m) => m.includes('Partners Do Not'))).toBe(true);
+    expect(posted.some((m) => m.includes('I acknowledge the charter'))).toBe(true);
+    const kinds = (await recordsOf(h, engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('slack.error');
+
+    await command('U0EXEC', `resume ${engagement.slug}`);
+    await h.app.idle();
+    const members2 = h.fake.channel(TEAM.id, channelId)?.members ?? [];
+    for (const id of members) expect(members2).toContain(id);
+    await chainVerifies(engagement.slug);
+  }, 30_000);
 });
