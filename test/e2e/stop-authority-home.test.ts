@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { verifyLog } from '../../src/services/decision-log-service.js';
+import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
-import { commandReply, EXECS } from '../support/approval-fixtures.js';
-import { activeEngagement } from '../support/delivery-fixtures.js';
+import { commandReply, EXECS, OPERATOR } from '../support/approval-fixtures.js';
+import { activeEngagement, openedView } from '../support/delivery-fixtures.js';
 
 // An engagement paused twice, then terminated (issue 10 review): App Home's time at each gate
 // sums both pauses, and the final summary in the partner channel says the same.
@@ -66,5 +67,44 @@ describe('an engagement paused twice', () => {
     expect(after).toContain('active 12d 21h · paused 7h 30m');
     const [chain] = await verifyLog(h.db, { teamId: TEAM.id, engagementSlug: e.slug });
     expect(chain?.verification.ok).toBe(true);
+  });
+});
+
+describe('a terminated engagement’s health', () => {
+  it('no longer asks for attention for an escalation left unacknowledged', async () => {
+    at('2026-12-05T10:00:00Z');
+    const e = await activeEngagement(h);
+    const { view } = await openedView(h, OPERATOR, `escalate ${e.slug}`);
+    const input = (value: string) => ({ [RISK.inputAction]: { type: 'plain_text_input', value } });
+    const pick = (value: string) => ({
+      [RISK.inputAction]: {
+        type: 'static_select',
+        selected_option: { value, text: { type: 'plain_text', text: value } },
+      },
+    });
+    const b = RISK.escalation;
+    await h.driver.viewSubmission(OPERATOR, {
+      callbackId: RISK.escalationModal,
+      privateMetadata: view.private_metadata,
+      values: {
+        [b.category]: pick('timeline'),
+        [b.severity]: pick('low'),
+        [b.needed]: input('A decision on the launch date'),
+        [b.byWhen]: { [RISK.inputAction]: { type: 'datepicker', selected_date: '2026-12-09' } },
+      },
+    });
+    const label = `*${e.slug.toUpperCase()}*`;
+    const lineOf = (home: string) => {
+      const start = home.indexOf(label);
+      return home.slice(start, home.indexOf('"}', start));
+    };
+    const before = await homeOf(ERIN!);
+    expect(lineOf(before)).toContain('1 unacknowledged escalation');
+
+    await commandReply(h, ERIN!, `terminate ${e.slug} Ended`);
+    const after = await homeOf(ERIN!);
+    expect(lineOf(after)).toContain('*terminated*');
+    expect(lineOf(after)).not.toContain('unacknowledged escalation');
+    expect(lineOf(after)).not.toContain(':warning:');
   });
 });
