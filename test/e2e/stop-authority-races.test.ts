@@ -332,6 +332,24 @@ describe('the Pause button and its modal, late or twice', () => {
     expect((await recordsOf(h, e.engagement.id)).length).toBe(before);
   });
 
+  it('a forged 3,000-character reason: an inline error on the reason field, nothing changes', async () => {
+    const e = await activeEngagement(h);
+    const res = await h.driver.viewSubmission(ERIN!, {
+      callbackId: STOP.pauseModal,
+      privateMetadata: e.engagement.id,
+      values: reasonValues('x'.repeat(3000)),
+    });
+    expect(res.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [STOP.reasonBlock]: expect.stringContaining('2000') },
+    });
+    expect(await stageOf(h, e.engagement.id)).toBe('active');
+    expect(await recordsOf(h, e.engagement.id)).toEqual([]);
+    const typed = await command(ERIN!, `pause ${e.slug} ${'y'.repeat(3000)}`);
+    expect(typed).toContain('Shorten the reason');
+    expect(await stageOf(h, e.engagement.id)).toBe('active');
+  });
+
   it('submitted twice: paused once; the second is told it is already paused', async () => {
     const e = await activeEngagement(h);
     const submit = () =>
