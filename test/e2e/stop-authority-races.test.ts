@@ -55,8 +55,8 @@ async function chainVerifies(slug: string) {
 describe('an older decision’s jobs after a newer one', () => {
   it('a pause’s kick still retrying (429) when an executive resumes does not remove the partner from the active channel', async () => {
     const e = await withPartnersInChannel();
-    // Every kick is rate limited once: the pause's kick jobs wait 2 s to run again.
-    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 2, times: e.members.length });
+    // Every kick is rate limited once: the pause's kick jobs wait 3 s to run again.
+    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 3, times: e.members.length });
     await command(ERIN!, `pause ${e.slug} Controls breached`);
     await h.fake.waitFor('conversations.kick');
     // The kicks are waiting to run again; the engagement is resumed meanwhile.
@@ -86,7 +86,7 @@ describe('an older decision’s jobs after a newer one', () => {
     await commandReply(h, ERIN!, `pause ${e.slug} Waiting on legal`);
     await h.app.idle();
     h.fake.reset();
-    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 3 });
     await command(EVAN!, `resume ${e.slug}`);
     await h.fake.waitFor('conversations.invite');
     const paused = await command(ERIN!, `pause ${e.slug} Legal found more`);
@@ -108,7 +108,7 @@ describe('an older decision’s jobs after a newer one', () => {
     await commandReply(h, ERIN!, `pause ${e.slug} Waiting on legal`);
     await h.app.idle();
     h.fake.reset();
-    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 3 });
     await command(EVAN!, `resume ${e.slug}`);
     await h.fake.waitFor('conversations.invite');
     const ended = await command(ERIN!, `terminate ${e.slug} Legal said no`);
@@ -128,7 +128,7 @@ describe('an older decision’s jobs after a newer one', () => {
 
   it('a pause’s kick still retrying when the engagement is terminated and archived reports no failure', async () => {
     const e = await withPartnersInChannel();
-    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 2, times: e.members.length });
+    h.fake.failNext('conversations.kick', { status: 429, retryAfter: 3, times: e.members.length });
     await command(ERIN!, `pause ${e.slug} Controls breached`);
     await h.fake.waitFor('conversations.kick');
     const ended = await command(EVAN!, `terminate ${e.slug} Breach confirmed`);
@@ -381,7 +381,7 @@ describe('paused before the activation set-up ran', () => {
   it('posts the requirements and the charter but invites nobody; the resume invites them', async () => {
     const { engagement, channelId, members } = await partnerEngagement(h);
     h.fake.reset();
-    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 2 });
+    h.fake.failNext('conversations.invite', { status: 429, retryAfter: 3 });
     const activated = await h.driver.command('U0EXEC', `activate ${engagement.slug}`);
     expect(activated.status).toBe(200);
     await h.fake.waitFor('conversations.invite');
