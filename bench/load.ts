@@ -8,7 +8,7 @@
 // a slow server slows the sender down (closed loop again, and bursty at each second's start).
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { BASELINE, CASES, type CaseContext, signedHeaders } from './workspace.js';
+import { BASELINE, CASES, type CaseContext, isRefusal, signedHeaders } from './workspace.js';
 
 interface LoadSpec {
   url: string;
@@ -28,6 +28,12 @@ export interface LoadResult {
   used: number;
   requests: number;
   ok: number;
+  /**
+   * Answered 2xx, but the answer in the ack says nothing was done: the database did not
+   * answer in time ("nothing was changed, try again"), a replay ("Already handled"), an
+   * unexpected failure, or a modal's inline errors. The rest of `ok` claims the work.
+   */
+  refused: number;
   failed: number;
   /** Open loop only: requests not sent because too many were outstanding. */
   dropped: number;
@@ -55,6 +61,7 @@ function summarise(
   used: number,
   latencies: number[],
   ok: number,
+  refused: number,
   failed: number,
   dropped: number,
   seconds: number,
@@ -65,6 +72,7 @@ function summarise(
     used,
     requests,
     ok,
+    refused,
     failed,
     dropped,
     seconds,
@@ -81,6 +89,7 @@ async function closedLoop(): Promise<LoadResult> {
   let next = spec.offset;
   const latencies: number[] = [];
   let ok = 0;
+  let refused = 0;
   let failed = 0;
   const started = performance.now();
   let finished: (result: autocannon.Result) => void = () => {};
@@ -103,6 +112,9 @@ async function closedLoop(): Promise<LoadResult> {
             next += 1;
             return { ...request, body: built.body, headers: signedHeaders(built) };
           },
+          onResponse: (status: number, body: string) => {
+            if (status >= 200 && status < 300 && isRefusal(body)) refused += 1;
+          },
         },
       ],
     },
@@ -119,6 +131,7 @@ async function closedLoop(): Promise<LoadResult> {
     next - spec.offset,
     latencies,
     ok,
+    refused,
     failed,
     0,
     (performance.now() - started) / 1000,
@@ -132,6 +145,7 @@ async function pacedLoop(): Promise<LoadResult> {
   const maxOutstanding = 2000;
   const latencies: number[] = [];
   let ok = 0;
+  let refused = 0;
   let failed = 0;
   let dropped = 0;
   let outstanding = 0;
@@ -154,12 +168,18 @@ async function pacedLoop(): Promise<LoadResult> {
           headers: { ...signedHeaders(built), 'content-length': Buffer.byteLength(built.body) },
         },
         (res) => {
-          res.resume();
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
           res.on('end', () => {
             // From the moment it was due, not when it left: a late send counts as waiting.
             latencies.push(performance.now() - scheduled);
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) ok += 1;
-            else failed += 1;
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+              ok += 1;
+              if (isRefusal(body)) refused += 1;
+            } else failed += 1;
             outstanding -= 1;
             finish();
           });
@@ -194,7 +214,15 @@ async function pacedLoop(): Promise<LoadResult> {
   });
   await done;
   agent.destroy();
-  return summarise(total, latencies, ok, failed, dropped, (performance.now() - started) / 1000);
+  return summarise(
+    total,
+    latencies,
+    ok,
+    refused,
+    failed,
+    dropped,
+    (performance.now() - started) / 1000,
+  );
 }
 
 const result = spec.mode === 'closed' ? await closedLoop() : await pacedLoop();

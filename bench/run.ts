@@ -5,7 +5,7 @@
 // Settings (env): see bench/README.md.
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
@@ -25,7 +25,9 @@ import {
   BASELINE,
   type BenchCase,
   CASES,
+  engagementId,
   GROUPS,
+  isRefusal,
   orgOfEngagement,
   partnerChannel,
   partnersOfOrg,
@@ -98,7 +100,22 @@ async function counts(db: Db) {
   return { records: Number(records.rows[0]?.n ?? 0), jobs };
 }
 
+/** Decision records of these kinds (what one committed request of a case writes once). */
+async function countKinds(db: Db, benchCase: BenchCase): Promise<number> {
+  const kinds = benchCase.committedKinds;
+  if (!kinds || kinds.length === 0) return 0;
+  const group = benchCase.committedIn;
+  const ids = group
+    ? Array.from({ length: group.count }, (_, k) => engagementId(group.from + k))
+    : undefined;
+  const found = await sql<{ n: string }>`
+    select count(*) as n from decision_record where kind = any(${[...kinds]})
+    ${ids ? sql`and engagement_id = any(${ids}::uuid[])` : sql``}`.execute(db);
+  return Number(found.rows[0]?.n ?? 0);
+}
+
 async function main() {
+  const loadAtStart = os.loadavg()[0];
   const work = await mkdtemp(path.join(tmpdir(), 'amos-bench-'));
   // Embedded PostgreSQL runs as another user when started as root: it must reach its folder.
   await chmod(work, 0o755);
@@ -184,6 +201,8 @@ async function main() {
   log(`bare Bolt on ${barePort}, AMOS on ${amosPort} (logs in ${logs})`);
 
   const offsets = new Map<string, number>();
+  /** Per decision case, its committed count before its first run (for commits after a settle). */
+  const firstCount = new Map<string, number>();
   const runId = Date.now().toString(36);
   const drive = async (
     benchCase: BenchCase,
@@ -221,17 +240,36 @@ async function main() {
   ): Promise<Measurement> => {
     const pid = child.pid as number;
     if (benchCase.name === 'member-joined') refillGatedChannels();
+    if (benchCase.committedKinds && !firstCount.has(benchCase.name))
+      firstCount.set(benchCase.name, await countKinds(db, benchCase));
     const before = {
       app: processCpuMs(pid),
       pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN,
       ...(await counts(db)),
       slack: slackEffects(),
+      committed: await countKinds(db, benchCase),
+      responses: fake.allResponses().length,
     };
     let peakRss = rssMiB(pid);
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssMiB(pid));
     }, 100);
     const started = performance.now();
+    // BENCH_PG_TOP=1: what PostgreSQL is busy with, sampled every 50 ms from the load's start
+    // until the run settled, printed per run (the most frequent active statements).
+    const active = new Map<string, number>();
+    let sampling = env.BENCH_PG_TOP === '1';
+    const sampleLoop = (async () => {
+      while (sampling) {
+        const { rows } = await sql<{ q: string }>`
+          select left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as q from pg_stat_activity
+          where state = 'active' and pid <> pg_backend_pid() and datname = current_database()`
+          .execute(db)
+          .catch(() => ({ rows: [] as { q: string }[] }));
+        for (const { q } of rows) active.set(q, (active.get(q) ?? 0) + 1);
+        await sleep(50);
+      }
+    })();
     let load: LoadResult;
     try {
       load = await drive(benchCase, port, mode);
@@ -261,9 +299,20 @@ async function main() {
       quiet = moved || busy ? 0 : quiet + 1;
     }
     const settled = performance.now() < deadline;
+    sampling = false;
+    await sampleLoop;
+    if (active.size > 0) {
+      const top = [...active].sort((a, b) => b[1] - a[1]).slice(0, 6);
+      for (const [q, n] of top) log(`    pg active ${String(n).padStart(5)}  ${q}`);
+    }
     if (!settled)
       log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
+    const committed = (await countKinds(db, benchCase)) - before.committed;
+    const refusedInReply = fake
+      .allResponses()
+      .slice(before.responses)
+      .filter((r) => isRefusal(JSON.stringify(r.body))).length;
     const effectSeconds = (settledAt - started) / 1000;
     const m: Measurement = {
       round,
@@ -279,10 +328,12 @@ async function main() {
       records: last.records - before.records,
       jobs: last.jobs - before.jobs,
       slackEffects: last.slack - before.slack,
+      committed,
+      refusedInReply,
       effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
     };
     log(
-      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
+      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
     );
     return m;
   };
@@ -300,6 +351,32 @@ async function main() {
     }
   }
 
+  // Decisions committed after their run's settle wait (work still queued in the app, e.g.
+  // partner joins Bolt acked at once) are committed all the same: wait for the app to finish,
+  // then count each case's commits since its first run, and report the difference as late.
+  const decisionCases = selected.filter((c) => c.committedKinds);
+  const totals = async () =>
+    Promise.all(
+      decisionCases.map(async (c) => (await countKinds(db, c)) - (firstCount.get(c.name) ?? 0)),
+    );
+  let seen = await totals();
+  const finalDeadline = performance.now() + settings.settleSeconds * 1000;
+  for (let quiet = 0; quiet < 8 && performance.now() < finalDeadline; ) {
+    await sleep(250);
+    const now = await totals();
+    quiet = now.some((n, k) => n !== seen[k]) ? 0 : quiet + 1;
+    seen = now;
+  }
+  const late: Record<string, number> = {};
+  decisionCases.forEach((c, k) => {
+    const measured = measurements
+      .filter((m) => m.caseName === c.name)
+      .reduce((sum, m) => sum + m.committed, 0);
+    late[c.name] = Math.max(0, (seen[k] ?? 0) - measured);
+    if (late[c.name])
+      log(`${c.name}: ${late[c.name]} decisions committed after their run's settle wait`);
+  });
+
   log('verifying every decision-record chain');
   let chains = 0;
   const broken: string[] = [];
@@ -312,9 +389,11 @@ async function main() {
     started,
     settings,
     machine: machineFacts(),
+    loadAtStart,
     node: process.version,
     postgres: `${pgVersion} (${pg.kind})`,
     measurements,
+    late,
     chains: { count: chains, broken },
     seededRecords: seeded.records,
   });

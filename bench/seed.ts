@@ -240,7 +240,8 @@ export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
           required_approvals: pendingApproval(n) ? REQUIRED_APPROVALS : 1,
           requester_ids: [engagementOperator(n)],
           requested_by: engagementOperator(n),
-          requested_at: created,
+          // One second apart, in engagement order: the waiting list's order is the requests'.
+          requested_at: new Date(created.getTime() + n * 1000),
           ...(pendingApproval(n)
             ? {}
             : {

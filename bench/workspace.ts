@@ -126,6 +126,13 @@ export interface BenchCase {
   readonly label: string;
   /** 'read' or 'decision': which targets of the issue apply. */
   readonly kind: 'baseline' | 'read' | 'decision';
+  /**
+   * Decisions: the record kinds of which one committed request writes exactly one (so the
+   * bench counts committed requests, not every record written while the case ran).
+   */
+  readonly committedKinds?: readonly string[];
+  /** The engagements the case's decisions are about (so two cases writing one kind stay apart). */
+  readonly committedIn?: { readonly from: number; readonly count: number };
   build(ctx: CaseContext, i: number): BenchRequest;
 }
 
@@ -153,6 +160,8 @@ export const CASES: readonly BenchCase[] = [
     name: 'approve',
     label: '`/amos approve <slug> EX-1`',
     kind: 'decision',
+    committedKinds: ['approval.vote_cast'],
+    committedIn: GROUPS.approveCommand,
     build: (ctx, i) => {
       const { from, count } = GROUPS.approveCommand;
       const n = from + (i % count);
@@ -164,6 +173,7 @@ export const CASES: readonly BenchCase[] = [
     name: 'role-grant',
     label: '`/amos role grant`/`revoke`',
     kind: 'decision',
+    committedKinds: ['role.granted', 'role.revoked'],
     build: (ctx, i) => {
       const pair = i % ROLE_PAIRS;
       const verb = Math.floor(i / ROLE_PAIRS) % 2 === 0 ? 'grant' : 'revoke';
@@ -175,6 +185,8 @@ export const CASES: readonly BenchCase[] = [
     name: 'scope-item-submit',
     label: 'view_submission: add a scope item',
     kind: 'decision',
+    committedKinds: ['scope.item_added'],
+    committedIn: GROUPS.scope,
     build: (ctx, i) => {
       const { from, count } = GROUPS.scope;
       const n = from + (i % count);
@@ -212,6 +224,8 @@ export const CASES: readonly BenchCase[] = [
     name: 'approve-button',
     label: 'block_actions: Approve button',
     kind: 'decision',
+    committedKinds: ['approval.vote_cast'],
+    committedIn: GROUPS.approveButton,
     build: (ctx, i) => {
       const { from, count } = GROUPS.approveButton;
       const n = from + (i % count);
@@ -281,10 +295,15 @@ export const CASES: readonly BenchCase[] = [
     },
   },
   {
-    // Request i: gated engagement 700 + i mod 300, partner (i div 300) mod 10 of its organisation.
+    // Request i: gated engagement 700 + i mod 300, partner (i div 300) mod 10 of its
+    // organisation. The engagement is execution approved, so its partner channel is still
+    // closed: every join is a decision (boundary.partner_joined recorded with the kick job,
+    // which records boundary.partner_removed once Slack did it).
     name: 'member-joined',
     label: 'member_joined_channel (gated channel)',
     kind: 'decision',
+    committedKinds: ['boundary.partner_joined'],
+    committedIn: GROUPS.gated,
     build: (ctx, i) => {
       const { from, count } = GROUPS.gated;
       const n = from + (i % count);
@@ -319,6 +338,15 @@ export const BASELINE: BenchCase = {
   kind: 'baseline',
   build: (ctx, i) => command(ctx, i, executive(i), 'help'),
 };
+
+/**
+ * An answer (an ack body, or a reply posted to a response_url) that tells the person nothing
+ * was done: the database did not answer in time ("nothing was changed, try again"), a replay
+ * ("Already handled"), an unexpected failure, or a modal's inline errors.
+ */
+const REFUSAL =
+  /nothing was changed|Already handled|Something went wrong on our side|"response_action":"errors"/;
+export const isRefusal = (body: string) => REFUSAL.test(body);
 
 /** Headers signed afresh for this body, now. */
 export function signedHeaders(request: BenchRequest): Record<string, string> {

@@ -147,6 +147,8 @@ const schema = z.object({
     .enum(['enforce', 'warn'], { message: 'must be enforce or warn' })
     .default('enforce'),
   AMOS_RECONCILE_EVERY: duration('15m'),
+  AMOS_SCHEDULER_EVERY: duration('30s').refine((ms) => ms >= 1000, 'must be at least 1s'),
+  AMOS_CLOCK_FILE: optionalText,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   AMOS_SLACK_TIMEOUT: duration('10s'),
   AMOS_JOB_RETRY_DELAY: duration('5s'),
@@ -205,6 +207,10 @@ export interface Config {
   readonly workingHours: 'off' | { readonly startMinute: number; readonly endMinute: number };
   readonly gatingMode: 'enforce' | 'warn';
   readonly reconcileEvery: number;
+  /** How often a worker process's scheduler looks for due reminders (AMOS_SCHEDULER_EVERY). */
+  readonly schedulerEvery: number;
+  /** Tests only: a file holding the ISO time the app takes as now (AMOS_CLOCK_FILE). */
+  readonly clockFile: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Follow-up jobs (src/jobs/): Slack call timeout, retry backoff and bound, polling. */
   readonly jobs: {
@@ -363,6 +369,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     workingHours: env.AMOS_WORKING_HOURS,
     gatingMode: env.AMOS_GATING_MODE,
     reconcileEvery: env.AMOS_RECONCILE_EVERY,
+    schedulerEvery: env.AMOS_SCHEDULER_EVERY,
+    clockFile: env.AMOS_CLOCK_FILE,
     logLevel: env.LOG_LEVEL,
     jobs: Object.freeze({
       slackTimeoutMs: env.AMOS_SLACK_TIMEOUT,

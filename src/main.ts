@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, fileClock, systemClock } from './clock.js';
 import { type Config, loadConfig } from './config.js';
 import { createDb, type Db } from './db/database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
@@ -76,7 +76,12 @@ export async function startApp(
 ): Promise<RunningApp> {
   const config = loadConfig(options.env ?? process.env);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.clockFile ? fileClock(config.clockFile) : systemClock);
+  if (!options.clock && config.clockFile)
+    logger.warn(
+      { clockFile: config.clockFile },
+      'the time is read from AMOS_CLOCK_FILE (tests only)',
+    );
   const role = options.role ?? 'all';
   const { db, url, embedded } = await openDatabase(config, logger);
   let jobs: JobQueue | undefined;
@@ -128,6 +133,7 @@ export async function startApp(
         logger,
         clientFor,
         teams: () => listInstalledTeams(db),
+        everyMs: config.schedulerEvery,
       });
     }
     const slack =

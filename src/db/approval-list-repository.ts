@@ -54,6 +54,7 @@ export async function listWaitingApprovals(
   const found = await query
     .orderBy('approval_request.requested_at')
     .orderBy('approval_request.ref')
+    .orderBy('approval_request.id')
     .limit(options.limit)
     .execute();
   return {
@@ -133,4 +134,36 @@ export async function listApprovalMessagesOf(
     .where('approval_request_id', '=', sql<string>`any(${[...approvalRequestIds]})`)
     .orderBy('ts')
     .execute();
+}
+
+/**
+ * Of `userIds`, those whose waiting list (as `listWaitingApprovals`: same filter, same order)
+ * shows this pending request among its first `limit`: the people whose App Home shows its
+ * tally. One statement.
+ */
+export async function waitingListsShowing(
+  db: Db | Trx,
+  teamId: string,
+  request: Pick<ApprovalRequestRow, 'id' | 'requester_ids' | 'votes'>,
+  userIds: readonly string[],
+  limit: number,
+): Promise<string[]> {
+  const voters = new Set(request.votes.map((v) => v.userId));
+  const candidates = userIds.filter((u) => !request.requester_ids.includes(u) && !voters.has(u));
+  if (candidates.length === 0) return [];
+  const { rows } = await sql<{ user_id: string }>`
+    select u.user_id from unnest(${candidates}::text[]) as u(user_id)
+    join approval_request r on r.team_id = ${teamId} and r.id = ${request.id}
+    where (
+      select count(*) from (
+        select 1 from approval_request o
+        join engagement e on e.id = o.engagement_id and e.team_id = ${teamId}
+        where o.team_id = ${teamId} and o.status = 'pending'
+          and (o.requested_at, o.ref, o.id) < (r.requested_at, r.ref, r.id)
+          and not (u.user_id = any(o.requester_ids))
+          and not (o.votes @> jsonb_build_array(jsonb_build_object('userId', u.user_id)))
+        limit ${limit}
+      ) older
+    ) < ${limit}`.execute(db);
+  return rows.map((r) => r.user_id);
 }

@@ -163,6 +163,36 @@ export async function findApprovalWithEngagement(db: Db | Trx, teamId: string, i
   };
 }
 
+/**
+ * The vote path's lock: locks the request's engagement row (so votes on its requests, and every
+ * other change of the engagement, serialise), then re-reads the request with the engagement's
+ * slug and stage. Two statements on purpose: a row lock waited for in a join re-reads only the
+ * locked row, so the request must be read by a statement that starts once the lock is held.
+ */
+export async function lockApprovalForVote(
+  trx: Trx,
+  teamId: string,
+  engagementId: string,
+  id: string,
+) {
+  const engagement = await trx
+    .selectFrom('engagement')
+    .select(['slug', 'stage'])
+    .where('team_id', '=', teamId)
+    .where('id', '=', engagementId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!engagement) return undefined;
+  const request = await trx
+    .selectFrom('approval_request')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!request) return undefined;
+  return { request, slug: engagement.slug, stage: engagement.stage };
+}
+
 /** Requests of the workspace with this ref (one per engagement at most), optionally of one engagement. */
 export async function findApprovalRequestsByRef(
   db: Db | Trx,

@@ -259,6 +259,48 @@ export async function listEngagements(
   return query.orderBy('created_at', 'desc').orderBy('slug').execute();
 }
 
+/**
+ * The first `limit` engagements as a list shows them (newest first: slug, name, stage) and how
+ * many there are in all, in one statement: App Home and `/amos status` show the first 40, and
+ * reading every row of a large workspace for that was most of a Home publish.
+ */
+export async function listEngagementSummaries(
+  db: Db | Trx,
+  teamId: string,
+  filter: { partnerOrgIds?: readonly string[] },
+  limit: number,
+): Promise<{
+  rows: { id: string; slug: string; name: string; stage: string; created_at: Date }[];
+  total: number;
+}> {
+  let query = db
+    .selectFrom('engagement')
+    .select([
+      'id',
+      'slug',
+      'name',
+      'stage',
+      'created_at',
+      sql<string>`count(*) over ()`.as('total'),
+    ])
+    .where('team_id', '=', teamId);
+  if (filter.partnerOrgIds) {
+    if (filter.partnerOrgIds.length === 0) return { rows: [], total: 0 };
+    query = query.where('partner_org_id', 'in', [...filter.partnerOrgIds]);
+  }
+  const found = await query.orderBy('created_at', 'desc').orderBy('slug').limit(limit).execute();
+  return {
+    total: Number(found[0]?.total ?? 0),
+    rows: found.map(({ id, slug, name, stage, created_at }) => ({
+      id,
+      slug,
+      name,
+      stage,
+      created_at,
+    })),
+  };
+}
+
 /** An engagement of this workspace by id, or undefined (also for a malformed id). */
 export async function findEngagementById(db: Db | Trx, teamId: string, engagementId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(engagementId)) return undefined;

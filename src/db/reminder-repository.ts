@@ -41,11 +41,28 @@ export async function storeSentReminders(
   return new Set(await storeReminders(trx, reminders, now, 'sent'));
 }
 
+/**
+ * Stores partner-facing deliveries of a paused engagement as held: neither sent nor dropped,
+ * released by the first tick after the engagement is no longer paused (releaseHeldReminders).
+ */
+export async function storeHeldReminders(
+  trx: Trx,
+  reminders: readonly NewReminder[],
+  now: Date,
+): Promise<number> {
+  return (await storeReminders(trx, reminders, now, 'held')).length;
+}
+
+/**
+ * Stores rows under their keys. A key already stored is left as it is, except a row that was
+ * cancelled or dropped (never handed over): a due date moved back to a moment scheduled before,
+ * or a delivery of such a moment, is stored again under its old key.
+ */
 async function storeReminders(
   trx: Trx,
   reminders: readonly NewReminder[],
   now: Date,
-  status: 'pending' | 'sent',
+  status: 'pending' | 'sent' | 'held',
 ): Promise<string[]> {
   if (reminders.length === 0) return [];
   const rows = await trx
@@ -66,7 +83,18 @@ async function storeReminders(
         ...(status === 'sent' ? { outcome: 'handed to its job', finished_at: now } : {}),
       })),
     )
-    .onConflict((oc) => oc.column('key').doNothing())
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({
+          status,
+          send_at: (eb) => eb.ref('excluded.send_at'),
+          details: (eb) => eb.ref('excluded.details'),
+          outcome: status === 'sent' ? 'handed to its job' : null,
+          finished_at: status === 'sent' ? now : null,
+        })
+        .where('scheduled_reminder.status', 'in', ['cancelled', 'dropped']),
+    )
     .returning('key')
     .execute();
   return rows.map((r) => r.key);
@@ -85,9 +113,63 @@ export async function cancelRemindersFor(
     .set({ status: 'cancelled', outcome: why, finished_at: now })
     .where('team_id', '=', teamId)
     .where('subject_id', '=', subjectId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', ['pending', 'held'])
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Cancels every pending or held reminder of an engagement (it was terminated or completed). */
+export async function cancelEngagementReminders(
+  trx: Trx,
+  teamId: string,
+  engagementId: string,
+  now: Date,
+  why: string,
+): Promise<number> {
+  const result = await trx
+    .updateTable('scheduled_reminder')
+    .set({ status: 'cancelled', outcome: why, finished_at: now })
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('status', 'in', ['pending', 'held'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Held rows whose engagement is no longer paused: pending again (due now, so the same tick
+ * sends them) when it is active again, cancelled when it ended. Reads the held rows only (their
+ * partial index) and each one's engagement by key: its cost is that of what is held.
+ */
+export async function releaseHeldReminders(
+  trx: Trx,
+  now: Date,
+): Promise<{ released: number; cancelled: number }> {
+  // Each held row's engagement is looked up by its key (the lateral LIMIT 1 keeps it a lookup,
+  // never a scan of every engagement), so the cost is that of the held rows alone.
+  const { rows } = await sql<{ status: string; n: number }>`
+    with moved as (
+      select h.key, x.stage
+      from scheduled_reminder h
+      cross join lateral (
+        select e.stage from engagement e
+        where e.id = h.engagement_id and e.team_id = h.team_id
+        limit 1
+      ) x
+      where h.status = 'held' and x.stage <> 'paused'
+    ), released as (
+      update scheduled_reminder r
+      set status = case when m.stage in ('completed', 'terminated') then 'cancelled' else 'pending' end,
+          outcome = case when m.stage in ('completed', 'terminated')
+                         then 'the engagement is ' || m.stage else null end,
+          finished_at = case when m.stage in ('completed', 'terminated') then ${now}::timestamptz end
+      from moved m
+      where r.key = m.key and r.status = 'held'
+      returning r.status
+    )
+    select status, count(*)::int as n from released group by status`.execute(trx);
+  const n = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
+  return { released: n('pending'), cancelled: n('cancelled') };
 }
 
 type ReminderRow = {
@@ -158,7 +240,11 @@ export async function finishReminders(
   for (const group of groups.values()) {
     await trx
       .updateTable('scheduled_reminder')
-      .set({ status: group.status, outcome: group.outcome, finished_at: now })
+      .set({
+        status: group.status,
+        outcome: group.outcome,
+        finished_at: group.status === 'held' ? null : now,
+      })
       .where(sql<boolean>`key = any(${group.keys}::text[])`)
       .where('status', '=', 'pending')
       .execute();
@@ -414,4 +500,22 @@ export async function listDatedItems(
     ...scope.map((r) => ({ kind: 'scope' as const, id: r.id, dueDate: r.due_date })),
     ...stages.map((r) => ({ kind: 'stage' as const, id: r.id, dueDate: r.due_date })),
   ];
+}
+
+/** Scope items of an engagement by ref, with their due dates now. */
+export async function findScopeItemsByRef(
+  db: Db | Trx,
+  teamId: string,
+  engagementId: string,
+  refs: readonly string[],
+): Promise<{ id: string; ref: string; dueDate: string | null }[]> {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .selectFrom('scope_item')
+    .select(['id', 'ref', 'due_date'])
+    .where('team_id', '=', teamId)
+    .where('engagement_id', '=', engagementId)
+    .where('ref', 'in', [...new Set(refs)])
+    .execute();
+  return rows.map((r) => ({ id: r.id, ref: r.ref, dueDate: r.due_date }));
 }

@@ -316,7 +316,7 @@ export interface DecisionRecordTable {
   hash: string;
 }
 
-export type ReminderStatus = 'pending' | 'done' | 'sent' | 'dropped' | 'cancelled';
+export type ReminderStatus = 'pending' | 'held' | 'done' | 'sent' | 'dropped' | 'cancelled';
 
 /** A due moment of the scheduler (migration 20261201130000), unique by its key. */
 export interface ScheduledReminderTable {

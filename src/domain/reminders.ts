@@ -81,14 +81,21 @@ export interface DueAudience {
   readonly partnerChannel: boolean;
   /** The engagement's operator: while it is active or paused. */
   readonly operator: boolean;
+  /**
+   * The partner channel's message is held, not dropped: the engagement is paused, and the
+   * message goes out once it is active again (or is cancelled if it ends).
+   */
+  readonly holdPartnerChannel: boolean;
 }
 
-const NOBODY: DueAudience = { partnerChannel: false, operator: false };
+const NOBODY: DueAudience = { partnerChannel: false, operator: false, holdPartnerChannel: false };
 
 /** Who is told about a due-soon or overdue item of an engagement in `stage`. */
 export function dueAudience(stage: Stage): DueAudience {
-  if (stage === 'active') return { partnerChannel: true, operator: true };
-  if (stage === 'paused') return { partnerChannel: false, operator: true };
+  if (stage === 'active')
+    return { partnerChannel: true, operator: true, holdPartnerChannel: false };
+  if (stage === 'paused')
+    return { partnerChannel: false, operator: true, holdPartnerChannel: true };
   return NOBODY;
 }
 
@@ -123,12 +130,12 @@ export function decideReminder(kind: ReminderKind, subject: ReminderSubject): Re
   if (kind === 'approval_waiting') {
     if (subject.kind !== 'approval') return { send: false, why: 'not an approval' };
     return subject.status === 'pending'
-      ? { send: true, audience: { partnerChannel: false, operator: false }, repeat: true }
+      ? { send: true, audience: NOBODY, repeat: true }
       : { send: false, why: `the request is ${subject.status}` };
   }
   if (kind === 'weekly_digest') {
     return subject.kind === 'executive'
-      ? { send: true, audience: { partnerChannel: false, operator: false }, repeat: true }
+      ? { send: true, audience: NOBODY, repeat: true }
       : { send: false, why: 'not an executive' };
   }
   if (subject.kind !== 'due_item') return { send: false, why: 'not a due item' };

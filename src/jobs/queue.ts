@@ -127,6 +127,41 @@ export async function startJobQueue(options: {
       });
       if (!id && def.kind === 'latest') throw new Error(`job queue ${name} does not exist`);
     },
+    async sendMany(trx, name, jobs) {
+      const def = byName.get(name);
+      if (!def) throw new Error(`no job named ${name} is registered`);
+      if (def.kind !== 'once') throw new Error(`sendMany is for once jobs, not ${name}`);
+      if (jobs.length === 0) return;
+      const delayMs = def.delayMs?.(config);
+      // One INSERT ... SELECT from a JSON array; each job's id is its key's, so a key already
+      // queued (or done) is left as it is (ON CONFLICT DO NOTHING), as with send.
+      await boss.insert(
+        jobs.map(({ payload, options }) => {
+          const startAfter =
+            options.startAfter ?? (delayMs ? new Date(Date.now() + delayMs) : undefined);
+          const data: Envelope = {
+            key: options.key,
+            attempt: 1,
+            payload: def.payload.parse(payload),
+          };
+          return {
+            id: idForKey(name, options.key),
+            name,
+            data,
+            singletonKey: options.key,
+            ...(startAfter === undefined
+              ? {}
+              : {
+                  startAfter:
+                    typeof startAfter === 'number'
+                      ? `${startAfter} seconds`
+                      : startAfter.toISOString(),
+                }),
+          };
+        }),
+        { db: sqlAdapter(trx) },
+      );
+    },
     committed(names) {
       for (const name of names) for (const id of workerIds.get(name) ?? []) boss.notifyWorker(id);
     },

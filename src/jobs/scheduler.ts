@@ -15,6 +15,16 @@ import { reminderPayload, SEND_REMINDER } from './send-reminder.js';
 /** How often a running scheduler looks for due reminders (the clock decides what is due). */
 export const TICK_EVERY_MS = 30_000;
 
+/** How the tick hands deliveries over: one send-reminder job per delivery, keyed by it, in one insert. */
+export function reminderDeliverer(jobs: JobSender): SchedulerDeps['deliver'] {
+  return (trx, deliveries) =>
+    jobs.sendMany(
+      trx,
+      SEND_REMINDER,
+      deliveries.map((d) => ({ payload: reminderPayload(d), options: { key: d.key } })),
+    );
+}
+
 export interface Scheduler {
   /** One pass now: zones refreshed, digests scheduled, due reminders handed to their jobs, reconciliation enqueued when its interval began. */
   runOnce(): Promise<TickResult>;
@@ -41,8 +51,7 @@ export function startScheduler(options: {
     clock: deps.clock,
     settings: config.reminders,
     workingHours: config.workingHours,
-    deliver: (trx, delivery) =>
-      jobs.send(trx, SEND_REMINDER, reminderPayload(delivery), { key: delivery.key }),
+    deliver: reminderDeliverer(jobs),
   };
   const fetchZone = async (teamId: string, userId: string) => {
     const client = await options.clientFor(teamId);
@@ -57,6 +66,10 @@ export function startScheduler(options: {
     await scheduleWeeklyDigests(schedulerDeps);
     const result = await tick(schedulerDeps);
     if (result.delivered > 0) jobs.committed(new Set([SEND_REMINDER]));
+    if (result.claimed > 0 || result.released > 0) {
+      const { claimed, delivered, fannedOut, dropped, held, released } = result;
+      logger.info({ claimed, delivered, fannedOut, dropped, held, released }, 'scheduler tick');
+    }
     const slot = Math.floor(deps.clock.now().getTime() / config.reconcileEvery);
     const teams = await options.teams();
     await deps.db.transaction().execute(async (trx) => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { loadApprovalView } from '../services/approval-view-service.js';
+import { waitingListsShowing } from '../db/approval-list-repository.js';
+import { findApprovalRequest } from '../db/approval-repository.js';
+import { loadApprovalView, WAITING_LISTED } from '../services/approval-view-service.js';
 import { JOB } from '../services/follow-up.js';
 import { approvalHomeAudience } from '../services/home-service.js';
 import { approvalMessage } from '../slack/blocks/approval.js';
@@ -11,7 +13,13 @@ export const UPDATE_APPROVAL_COPIES = JOB.updateApprovalCopies;
 
 /**
  * Re-renders every stored copy of an approval request in place from the latest committed state
- * and (unless `homes` is false) republishes App Home for everyone it could show the request to.
+ * (unless `copies` is false) and republishes App Home: `homes: true` for everyone it could show
+ * the request to (a new request, a decision, a withdrawal: everyone's list or count moves);
+ * `homes: 'shown'` (a vote that did not decide) only for those whose App Home shows the request
+ * among the first of their waiting list, with its tally (the voter's own Home is the vote's own
+ * publish-home job); `false` for none. A request's copies are refreshed under the key of the
+ * request; its App Home fan-out for everyone under `<request>:homes` with `copies: false`, so a
+ * vote's refresh never supersedes (and so drops) the fan-out of the request or its decision.
  * Key: the request. Refreshes of one request run one at a time and the one that starts
  * supersedes those queued (see JobKind `latest`), so any number of votes, on any number of
  * instances, end with every copy showing the last state. A copy Slack will not update is
@@ -23,14 +31,15 @@ export const updateApprovalCopies = defineJob({
   payload: z.object({
     teamId: z.string(),
     approvalRequestId: z.string(),
-    homes: z.boolean().default(true),
+    homes: z.union([z.boolean(), z.literal('shown')]).default(true),
+    copies: z.boolean().default(true),
   }),
   async handle(ctx, p) {
     const view = await loadApprovalView(ctx.deps, p.teamId, p.approvalRequestId);
     if (!view) return;
     let retry: SlackCallFailed | undefined;
     await Promise.all(
-      view.copies.map(async (copy) => {
+      (p.copies ? view.copies : []).map(async (copy) => {
         try {
           await ctx.call('chat.update', () =>
             ctx.client.chat.update({
@@ -66,7 +75,12 @@ export const updateApprovalCopies = defineJob({
     );
     if (retry) throw retry;
     if (!p.homes) return;
-    const audience = await approvalHomeAudience(ctx.deps, p.teamId, view.engagement.sponsorIds);
+    let audience = await approvalHomeAudience(ctx.deps, p.teamId, view.engagement.sponsorIds);
+    if (p.homes === 'shown') {
+      const row = await findApprovalRequest(ctx.deps.db, p.teamId, p.approvalRequestId);
+      if (row?.status !== 'pending') return;
+      audience = await waitingListsShowing(ctx.deps.db, p.teamId, row, audience, WAITING_LISTED);
+    }
     for (const userId of audience) {
       await ctx.enqueue(PUBLISH_HOME, { teamId: p.teamId, userId }, { key: `home:${userId}` });
     }

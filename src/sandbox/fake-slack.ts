@@ -297,6 +297,15 @@ export class FakeSlack {
   }
 
   /** Closes the server and every open connection, idle keep-alive ones included. */
+  /** Answers every call held back by `delayNext` (or latency) now: a gate a test opens. */
+  releaseDelays(): void {
+    for (const entry of this.pauses) {
+      clearTimeout(entry.timer);
+      entry.resolve();
+    }
+    this.pauses.clear();
+  }
+
   async stop(): Promise<void> {
     for (const entry of this.pauses) {
       clearTimeout(entry.timer);

@@ -1,7 +1,8 @@
 import {
   type ApprovalRequestRow,
-  findApprovalRequest,
   findApprovalRequestsByRef,
+  findApprovalWithEngagement,
+  lockApprovalForVote,
   saveApprovalVotes,
   toApprovalRequest,
 } from '../db/approval-repository.js';
@@ -13,7 +14,7 @@ import {
   subjectOfRef,
   voteOnSubject,
 } from '../domain/approval-subjects.js';
-import type { VoteDecision } from '../domain/approvals.js';
+import { castVote, type VoteDecision } from '../domain/approvals.js';
 import { engagementLabel, type Stage } from '../domain/engagement.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
 import { normalizeRef, parseRef, REF_KIND_LABELS } from '../domain/refs.js';
@@ -72,31 +73,58 @@ export type DecideOutcome =
     };
 
 /**
- * The one way to approve or reject (command, button, modal). In one transaction: locks the
- * engagement row (so concurrent votes serialise), re-reads the request, casts the vote in the
- * domain (executives only, separation of duties, one vote each, nothing after the decision),
- * stores it, records it and, when execution requirements pass, moves the engagement to
- * execution_approved through the lifecycle gate. A vote that arrives after the decision, or a
- * second click by the same person, changes nothing and is reported as such.
+ * The one way to approve or reject (command, button, modal). In one transaction: finds the
+ * request and answers at once, without waiting on anyone, a vote that can change nothing (the
+ * request already decided, this person already voted or may not vote on it: votes are only
+ * ever added, so an answer read before the lock stays true). Only then locks the engagement row
+ * (so concurrent votes serialise) with the request re-read in the same statement, casts the
+ * vote in the domain (executives only, separation of duties, one vote each, nothing after the
+ * decision), stores it, records it and, when execution requirements pass, moves the engagement
+ * to execution_approved through the lifecycle gate (the engagement's facts are read, under the
+ * lock, only by the vote that decides). The locked part is a handful of statements: the lock,
+ * the update, the record, the follow-up job, the commit; no Slack call runs in it.
  */
 export async function decide(deps: ServiceDeps, request: DecideRequest): Promise<DecideOutcome> {
   const { teamId, userId, decision, note } = request;
   return runChange(deps, teamId, userId, async (change) => {
     await change.authorize('approve');
     const target = await findTarget(change.trx, teamId, request);
-    const locked = await lockWithFacts(change, target.engagement_id);
-    const row = (await findApprovalRequest(change.trx, teamId, target.id)) ?? target;
-    const base = { approvalRequestId: row.id, ref: row.ref, slug: locked.engagement.slug };
+    const early = castVote(toApprovalRequest(target.row), change.actor, decision, note, change.now);
+    if (
+      !early.ok &&
+      (early.refusal.code === 'already_decided' || early.refusal.code === 'already_voted')
+    ) {
+      const { code, message } = early.refusal;
+      return {
+        kind: code,
+        approvalRequestId: target.row.id,
+        ref: target.row.ref,
+        slug: target.slug,
+        message,
+      };
+    }
+    if (!early.ok && early.refusal.code !== 'wrong_stage') throw new DomainRefusal(early.refusal);
+
+    const locked = await lockApprovalForVote(
+      change.trx,
+      teamId,
+      target.row.engagement_id,
+      target.row.id,
+    );
+    if (!locked) return notFound('That approval request no longer exists in this workspace.');
+    const { request: row, slug } = locked;
+    const engagement = { slug, stage: locked.stage as Stage };
+    const base = { approvalRequestId: row.id, ref: row.ref, slug };
     const subject = subjectOf(row);
     const current = toApprovalRequest(row);
     if (subject === 'execution_requirements' && current.status === 'pending') {
-      check(checkRequirementsVotable(locked.facts, row.ref));
+      check(checkRequirementsVotable(engagement, row.ref));
     }
     const effects = SUBJECT_EFFECTS[subject];
     const voted = voteOnSubject({
       subject,
       request: current,
-      engagement: { slug: locked.engagement.slug, stage: locked.engagement.stage as Stage },
+      engagement,
       actor: change.actor,
       decision,
       note,
@@ -122,25 +150,33 @@ export async function decide(deps: ServiceDeps, request: DecideRequest): Promise
       details: { ...outcome.record.details, subject: row.subject, approvalRequestId: row.id },
       capability: 'approve',
     });
-    let stage = locked.engagement.stage as Stage;
-    if (outcome.effect === 'approve_execution') {
-      const applied = await applyTransition(
-        change,
-        decidedOn(locked, row),
-        'approve_execution',
-        { approval: outcome.request, ...(note ? { note } : {}) },
-        deps.admins,
-      );
-      stage = applied.outcome.to;
-    } else if (outcome.effect === 'amend_scope') {
-      await amendScopeFromChangeRequest(change, locked.engagement, row);
-    } else if (outcome.effect === 'pass_stage') {
-      await passStage(change, locked.engagement, row);
+    let stage = engagement.stage;
+    if (outcome.effect !== 'none') {
+      // The deciding vote: the engagement (already locked) and its facts, for the gate.
+      const facts = await lockWithFacts(change, row.engagement_id);
+      if (outcome.effect === 'approve_execution') {
+        const applied = await applyTransition(
+          change,
+          decidedOn(facts, row),
+          'approve_execution',
+          { approval: outcome.request, ...(note ? { note } : {}) },
+          deps.admins,
+        );
+        stage = applied.outcome.to;
+      } else if (outcome.effect === 'amend_scope') {
+        await amendScopeFromChangeRequest(change, facts.engagement, row, deps.reminders);
+      } else if (outcome.effect === 'pass_stage') {
+        await passStage(change, facts.engagement, row);
+      }
     }
-    await approvalMoved(change, { approvalRequestId: row.id, decided: outcome.completed });
     if (outcome.completed) {
       await cancelApprovalReminders(change.trx, change.teamId, row.id, change.now, outcome.status);
     }
+    await approvalMoved(change, {
+      approvalRequestId: row.id,
+      decided: outcome.completed,
+      voterId: change.actor.userId,
+    });
     const approvals = outcome.record.details.approvals;
     return {
       kind: 'voted',
@@ -185,14 +221,15 @@ async function findTarget(
   trx: Trx,
   teamId: string,
   target: ApprovalTarget & { decision?: VoteDecision; note?: string | undefined },
-): Promise<ApprovalRequestRow> {
+): Promise<{ row: ApprovalRequestRow; slug: string }> {
   if ('approvalRequestId' in target) {
-    return (
-      (await findApprovalRequest(trx, teamId, target.approvalRequestId)) ??
-      notFound('That approval request no longer exists in this workspace.')
-    );
+    const found =
+      (await findApprovalWithEngagement(trx, teamId, target.approvalRequestId)) ??
+      notFound('That approval request no longer exists in this workspace.');
+    return { row: found.request, slug: found.engagement.slug };
   }
-  return resolveApprovalRef(trx, teamId, target);
+  const { slug, ...row } = await resolveApprovalRef(trx, teamId, target);
+  return { row, slug };
 }
 
 /**
@@ -210,7 +247,7 @@ export async function resolveApprovalRef(
     decision?: VoteDecision;
     note?: string | undefined;
   },
-): Promise<ApprovalRequestRow> {
+): Promise<ApprovalRequestRow & { slug: string }> {
   const ref = normalizeRef(target.ref);
   const verb = target.decision ?? 'approve';
   if (!ref) {

@@ -17,6 +17,7 @@ import {
   validateChangeRequest,
 } from '../domain/change-request.js';
 import type { Stage } from '../domain/engagement.js';
+import type { ReminderSettings } from '../domain/reminders.js';
 import { can } from '../domain/roles.js';
 import { amendScope } from '../domain/scope-version.js';
 import { loadActor } from './actor-service.js';
@@ -25,6 +26,7 @@ import { assertPartnerMayAct } from './charter-service.js';
 import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
 import { approvalRequested, scopeAmended } from './follow-up.js';
 import { actorWith } from './read-access.js';
+import { rescheduleScopeDueDates } from './scheduler-service.js';
 
 export const CHANGE_REQUEST = 'change_request';
 
@@ -141,6 +143,7 @@ export async function amendScopeFromChangeRequest(
   change: Change,
   engagement: EngagementRow,
   approval: ApprovalRequestRow,
+  reminders?: ReminderSettings,
 ): Promise<void> {
   const cr = await findChangeRequestByApproval(change.trx, change.teamId, approval.id);
   if (cr?.type !== 'scope') return;
@@ -175,6 +178,25 @@ export async function amendScopeFromChangeRequest(
     authorId: cr.raised_by,
     now: change.now,
   });
+  if (reminders) {
+    // Due moments follow the dates: an item added, or one whose date moved, is reminded anew.
+    const before = new Map(current.items.map((i) => [i.ref, i.dueDate]));
+    const moved = amended.version.items
+      .filter((i) => amended.added.includes(i.ref) || before.get(i.ref) !== i.dueDate)
+      .map((i) => i.ref);
+    await rescheduleScopeDueDates(
+      change.trx,
+      {
+        teamId: change.teamId,
+        id: engagement.id,
+        operatorId: engagement.operator_id,
+        stage: engagement.stage,
+      },
+      moved,
+      reminders,
+      change.now,
+    );
+  }
   await setChangeRequestScopeVersion(change.trx, cr, amended.version.version);
   await scopeAmended(change, cr.id);
   const parts = [

@@ -47,6 +47,15 @@ export interface EnqueueOptions {
 /** Puts follow-up jobs into a change's own transaction (implemented in src/jobs/queue.ts). */
 export interface JobSender {
   send(trx: Trx, name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
+  /**
+   * Many jobs of one name in one statement (the scheduler's deliveries): each keyed as with
+   * `send`, a key already queued kept as it is.
+   */
+  sendMany(
+    trx: Trx,
+    name: string,
+    jobs: readonly { readonly payload: unknown; readonly options: EnqueueOptions }[],
+  ): Promise<void>;
   /** Called once the change committed: wakes this process's workers for these jobs. */
   committed(names: ReadonlySet<string>): void;
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import {
   type EngagementRow,
   findEngagementByChannel,
-  listEngagements,
+  listEngagementSummaries,
   loadEngagementFacts,
 } from '../db/engagement-repository.js';
 import { type DeliveryOverview, deliveryOverview } from '../db/governed-delivery-repository.js';
@@ -65,9 +65,15 @@ export type StatusAnswer =
   | { readonly kind: 'one'; readonly status: EngagementStatus }
   | {
       readonly kind: 'list';
+      /** The first ENGAGEMENTS_LISTED, newest first. */
       readonly engagements: readonly EngagementListItem[];
+      /** How many there are in all. */
+      readonly total: number;
       readonly partnerView: boolean;
     };
+
+/** How many engagements a list reads and shows (the rest are counted). */
+export const ENGAGEMENTS_LISTED = 40;
 
 /**
  * `/amos status`: one engagement (by slug, or the partner channel the command came from) with
@@ -84,14 +90,16 @@ export async function engagementStatus(
     !slug && channelId ? await findEngagementByChannel(deps.db, teamId, channelId) : undefined;
   if (!slug && !inPartnerChannel) {
     const partnerView = isPartnerOnly(actor);
-    const rows = await listEngagements(
+    const { rows, total } = await listEngagementSummaries(
       deps.db,
       teamId,
       partnerView ? { partnerOrgIds: await partnerOrgIdsOf(deps.db, teamId, userId) } : {},
+      ENGAGEMENTS_LISTED,
     );
     return {
       kind: 'list',
       partnerView,
+      total,
       engagements: rows.map((r) => ({
         slug: r.slug,
         name: r.name,

@@ -44,20 +44,41 @@ export async function approvalRequested(
 }
 
 /**
- * An approval request changed (a vote, a decision, a withdrawal): every copy re-rendered in
- * place and App Home refreshed; once decided, the requester told.
+ * An approval request changed (a vote, a decision, a withdrawal, a new request): every copy
+ * re-rendered in place and App Home refreshed for those it changed; once decided, the
+ * requester told. A vote that did not decide (`voterId` given) changes the voter's Home (one
+ * request fewer waiting on them) and the Homes that show the request's tally; anything else
+ * changes the list or count of everyone the request waits on.
  */
 export async function approvalMoved(
   change: Change,
-  request: { approvalRequestId: string; decided: boolean },
+  request: { approvalRequestId: string; decided: boolean; voterId?: string },
 ): Promise<void> {
   const { teamId } = change;
   const { approvalRequestId } = request;
-  await change.enqueue(
-    JOB.updateApprovalCopies,
-    { teamId, approvalRequestId, homes: true },
-    { key: approvalRequestId },
-  );
+  if (request.voterId && !request.decided) {
+    await change.enqueue(
+      JOB.updateApprovalCopies,
+      { teamId, approvalRequestId, homes: 'shown' },
+      { key: approvalRequestId },
+    );
+    await change.enqueue(
+      JOB.publishHome,
+      { teamId, userId: request.voterId },
+      { key: `home:${request.voterId}` },
+    );
+  } else {
+    await change.enqueue(
+      JOB.updateApprovalCopies,
+      { teamId, approvalRequestId, homes: false },
+      { key: approvalRequestId },
+    );
+    await change.enqueue(
+      JOB.updateApprovalCopies,
+      { teamId, approvalRequestId, homes: true, copies: false },
+      { key: `${approvalRequestId}:homes` },
+    );
+  }
   if (request.decided) {
     await change.enqueue(
       JOB.notifyRequester,

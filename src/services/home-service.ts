@@ -26,6 +26,8 @@ export interface HomeContent {
   /** The first requests waiting on them and how many in all (empty for those who may not vote). */
   readonly waiting: WaitingList;
   readonly engagements: readonly EngagementListItem[];
+  /** How many engagements they can see in all (`engagements` holds the first). */
+  readonly engagementsTotal?: number;
   readonly partnerView: boolean;
   /** Deliverables waiting for review, for those who review them (operators, executives). */
   readonly reviews?: readonly { slug: string; ref: string; scopeRef: string; version: number }[];
@@ -132,6 +134,7 @@ export async function homeContent(
     reviews,
     governanceWaiting: await governanceWaitingOn(deps, teamId, userId),
     engagements,
+    engagementsTotal: status.kind === 'list' ? status.total : 0,
     partnerView: status.kind === 'list' ? status.partnerView : false,
     governance: await governanceOf(deps, teamId, actor, engagements),
   };

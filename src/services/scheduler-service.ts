@@ -3,10 +3,12 @@ import type { Db, Trx } from '../db/database.js';
 import { loadDigestFacts } from '../db/digest-repository.js';
 import {
   type ApprovalReminderState,
+  cancelEngagementReminders,
   cancelRemindersFor,
   claimDueReminders,
   type DueItemState,
   findExecutives,
+  findScopeItemsByRef,
   finishReminders,
   listAllExecutives,
   listDatedItems,
@@ -15,8 +17,10 @@ import {
   type NewReminder,
   pendingDeliveries,
   pendingDigestUsers,
+  releaseHeldReminders,
   type StoredReminder,
   scheduleReminders,
+  storeHeldReminders,
   storeSentReminders,
 } from '../db/reminder-repository.js';
 import { findSlackUsers } from '../db/slack-user-repository.js';
@@ -41,6 +45,17 @@ import {
   type WorkingHours,
 } from '../domain/working-hours.js';
 
+// Adding a kind of due moment (e.g. an escalation's SLA): the `kind` column names it, and each
+// kind is handled in these places, each a switch on the kind:
+//   1. src/domain/reminders.ts: add it to REMINDER_KINDS, and a branch in decideReminder (is it
+//      still due, who is told, does it repeat).
+//   2. here: a schedule* function the change that makes it due calls in its transaction (key
+//      with reminderKey: engagement, kind, subject, due moment), a cancel on the change that
+//      ends it; in loadStates / subjectOf / recipientsOf / nextMoment / subjectView, how its
+//      subject is loaded in one query per batch, whom it fans out to, and its next moment.
+//   3. src/jobs/send-reminder.ts: how one delivery is rendered and sent (deliverMessage, keyed).
+// Critical kinds skip working hours: pass `critical: true` to deliveryMoment at fan-out.
+//
 // The scheduler: due moments are stored by the change that makes them due (schedule*), and a
 // tick claims only the rows whose moment has come (FOR UPDATE SKIP LOCKED, in batches), decides
 // in the domain whether each is still due, fans a due moment out to its recipients (each DM
@@ -71,8 +86,11 @@ export interface SchedulerDeps {
   readonly clock: Clock;
   readonly settings: ReminderSettings;
   readonly workingHours: WorkingHours;
-  /** Hands a delivery over in the tick's transaction (enqueues its job); throwing rolls the batch back. */
-  deliver(trx: Trx, delivery: ReminderDelivery): Promise<void>;
+  /**
+   * Hands a batch's deliveries over in the tick's transaction (enqueues their jobs, one
+   * statement); throwing rolls the batch back.
+   */
+  deliver(trx: Trx, deliveries: readonly ReminderDelivery[]): Promise<void>;
 }
 
 export interface TickResult {
@@ -82,8 +100,12 @@ export interface TickResult {
   readonly delivered: number;
   /** Due moments fanned out to recipients. */
   readonly fannedOut: number;
-  /** Rows no longer due (decided, moved, paused, …). */
+  /** Rows no longer due (decided, moved, ended, …). */
   readonly dropped: number;
+  /** Partner-channel deliveries held because their engagement is paused. */
+  readonly held: number;
+  /** Held rows released at the start of the tick (their engagement is active again). */
+  readonly released: number;
   readonly batches: number;
 }
 
@@ -257,7 +279,16 @@ export async function tick(
 ): Promise<TickResult> {
   const now = deps.clock.now();
   const batch = options.batch ?? BATCH;
-  const totals = { claimed: 0, delivered: 0, fannedOut: 0, dropped: 0, batches: 0 };
+  const { released } = await deps.db.transaction().execute((trx) => releaseHeldReminders(trx, now));
+  const totals = {
+    claimed: 0,
+    delivered: 0,
+    fannedOut: 0,
+    dropped: 0,
+    held: 0,
+    released,
+    batches: 0,
+  };
   for (let i = 0; i < (options.maxBatches ?? MAX_BATCHES); i += 1) {
     const result = await deps.db.transaction().execute(async (trx) => {
       const claimed = await claimDueReminders(trx, now, batch);
@@ -269,6 +300,7 @@ export async function tick(
     totals.delivered += result.delivered;
     totals.fannedOut += result.fannedOut;
     totals.dropped += result.dropped;
+    totals.held += result.held;
     totals.batches += 1;
   }
   return totals;
@@ -348,6 +380,26 @@ function stillFor(
   return recipient === item.engagement.operatorId && decision.audience.operator;
 }
 
+/** The partner channel a due moment's message is held for (its engagement is paused), if any. */
+function heldChannel(
+  row: StoredReminder,
+  decision: Extract<ReminderDecision, { send: true }>,
+  states: BatchStates,
+): string | undefined {
+  if (!decision.audience.holdPartnerChannel) return undefined;
+  return states.items.get(row.subjectId)?.engagement.partnerChannelId ?? undefined;
+}
+
+/** A delivery to a partner channel whose engagement is paused (again): held, not dropped. */
+function heldFor(
+  row: StoredReminder,
+  decision: Extract<ReminderDecision, { send: true }>,
+  states: BatchStates,
+): boolean {
+  const channel = heldChannel(row, decision, states);
+  return channel !== undefined && row.recipient === channel;
+}
+
 /** Sponsors who may still vote: not requesters or authors, not voted yet. */
 function approvalRecipients(approval: ApprovalReminderState | undefined): string[] {
   if (!approval) return [];
@@ -370,10 +422,12 @@ async function handleBatch(
   trx: Trx,
   claimed: readonly StoredReminder[],
   now: Date,
-): Promise<{ delivered: number; fannedOut: number; dropped: number }> {
+): Promise<{ delivered: number; fannedOut: number; dropped: number; held: number }> {
   const finished: Parameters<typeof finishReminders>[1][number][] = [];
   const added: NewReminder[] = [];
-  let delivered = 0;
+  const held: NewReminder[] = [];
+  let heldNow = 0;
+  const deliveries: ReminderDelivery[] = [];
   let fannedOut = 0;
   let dropped = 0;
   for (const [teamId, rows] of groupBy(claimed, (r) => r.teamId)) {
@@ -382,6 +436,11 @@ async function handleBatch(
     const immediate: NewReminder[] = [];
     for (const row of rows) {
       const decision = decideReminder(row.kind as ReminderKind, subjectOf(row, states));
+      if (decision.send && row.recipient !== null && heldFor(row, decision, states)) {
+        finished.push({ key: row.key, status: 'held', outcome: 'the engagement is paused' });
+        heldNow += 1;
+        continue;
+      }
       if (!decision.send || !stillFor(row, decision, states)) {
         finished.push({
           key: row.key,
@@ -393,12 +452,14 @@ async function handleBatch(
       }
       if (row.recipient === null) {
         fanOuts.push({ row, recipients: recipientsOf(row, decision, states) });
+        const channel = heldChannel(row, decision, states);
+        if (channel) held.push({ ...row, key: `${row.key}:${channel}`, recipient: channel });
         if (decision.repeat) added.push(nextMoment(row, now, deps, states));
         finished.push({ key: row.key, status: 'done', outcome: 'fanned out' });
         fannedOut += 1;
         continue;
       }
-      await deps.deliver(trx, {
+      deliveries.push({
         key: row.key,
         teamId,
         kind: row.kind as ReminderKind,
@@ -408,7 +469,6 @@ async function handleBatch(
         subject: await subjectView(trx, row, states, now),
       });
       finished.push({ key: row.key, status: 'sent', outcome: 'handed to its job' });
-      delivered += 1;
     }
     const people = fanOuts.flatMap((f) => f.recipients.filter((r) => !r.startsWith('C')));
     const [zones, waiting] = await Promise.all([
@@ -441,7 +501,7 @@ async function handleBatch(
     const fresh = await storeSentReminders(trx, immediate, now);
     for (const row of immediate) {
       if (!fresh.has(row.key) || !row.recipient) continue;
-      await deps.deliver(trx, {
+      deliveries.push({
         key: row.key,
         teamId,
         kind: row.kind as ReminderKind,
@@ -450,12 +510,15 @@ async function handleBatch(
         dueAt: row.dueAt,
         subject: await subjectView(trx, row, states, now),
       });
-      delivered += 1;
     }
   }
   await scheduleReminders(trx, added, now);
+  heldNow += await storeHeldReminders(trx, held, now);
   await finishReminders(trx, finished, now);
-  return { delivered, fannedOut, dropped };
+  // Every delivery of the batch handed over at once (one job insert), with the rows that
+  // record it as sent: both commit or neither.
+  if (deliveries.length > 0) await deps.deliver(trx, deliveries);
+  return { delivered: deliveries.length, fannedOut, dropped, held: heldNow };
 }
 
 /** Who a due moment goes to: approval voters, the partner channel and/or operator, the executive. */
@@ -552,5 +615,59 @@ export async function scheduleEngagementDueDates(
     zones.get(engagement.operatorId) ?? 'UTC',
     settings,
     now,
+  );
+}
+
+/**
+ * An approved change moved the due dates of some scope items (or added dated ones): in that
+ * change's transaction, their stored due-soon and overdue moments (and deliveries waiting or
+ * held) are cancelled and the new ones stored. Only once due dates are reminded (the engagement
+ * is active or paused); before that, activation schedules them. A tick would also ignore a
+ * moment scheduled for a date the item no longer has; cancelling keeps the table honest.
+ */
+export async function rescheduleScopeDueDates(
+  trx: Trx,
+  engagement: {
+    readonly teamId: string;
+    readonly id: string;
+    readonly operatorId: string;
+    readonly stage: string;
+  },
+  refs: readonly string[],
+  settings: ReminderSettings,
+  now: Date,
+): Promise<number> {
+  if (engagement.stage !== 'active' && engagement.stage !== 'paused') return 0;
+  const items = await findScopeItemsByRef(trx, engagement.teamId, engagement.id, refs);
+  for (const item of items) {
+    await cancelRemindersFor(trx, engagement.teamId, item.id, now, 'its due date moved');
+  }
+  const zones = await timeZones(trx, engagement.teamId, [engagement.operatorId]);
+  return scheduleDueDateReminders(
+    trx,
+    { teamId: engagement.teamId, engagementId: engagement.id },
+    items.map((i) => ({ kind: 'scope' as const, id: i.id, dueDate: i.dueDate })),
+    zones.get(engagement.operatorId) ?? 'UTC',
+    settings,
+    now,
+  );
+}
+
+/**
+ * An engagement ended (terminated or completed): every reminder still pending or held about it
+ * is cancelled, in the ending change's transaction. (A tick would drop them anyway: an ended
+ * engagement has no audience.)
+ */
+export async function cancelEndedEngagementReminders(
+  trx: Trx,
+  engagement: { readonly teamId: string; readonly id: string; readonly stage: string },
+  now: Date,
+): Promise<number> {
+  return cancelEngagementReminders(
+    trx,
+    engagement.teamId,
+    engagement.id,
+    now,
+    `the engagement is ${engagement.stage}`,
   );
 }

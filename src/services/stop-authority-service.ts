@@ -19,7 +19,7 @@ import {
 } from './engagement-lifecycle-service.js';
 import { approvalMoved, homesChanged, JOB, partnerChannelSetUp } from './follow-up.js';
 import { actorWith } from './read-access.js';
-import { cancelApprovalReminders } from './scheduler-service.js';
+import { cancelApprovalReminders, cancelEndedEngagementReminders } from './scheduler-service.js';
 
 // Stop authority (PRODUCT.md section 6, the seed's "Stop Authority"): any one executive pauses,
 // resumes or terminates an engagement (N of M does not apply). Each is one lifecycle transition
@@ -101,6 +101,14 @@ export async function stopWork(deps: ServiceDeps, request: StopRequest): Promise
     );
     await setHalt(change, locked.engagement, action === 'resume' ? undefined : (reason ?? ''));
     const withdrawn = action === 'terminate' ? await withdrawApprovals(change, engagementId) : [];
+    if (action === 'terminate') {
+      // Nothing more is reminded about it: due moments and held messages are cancelled.
+      await cancelEndedEngagementReminders(
+        change.trx,
+        { teamId: change.teamId, id: engagementId, stage: 'terminated' },
+        change.now,
+      );
+    }
     await stopEffects(change, locked, action, record);
     const e = locked.engagement;
     return {

@@ -46,7 +46,7 @@ describe('approval reminders', () => {
   it('are sent only while the request still waits', () => {
     expect(decideReminder('approval_waiting', { kind: 'approval', status: 'pending' })).toEqual({
       send: true,
-      audience: { partnerChannel: false, operator: false },
+      audience: { partnerChannel: false, operator: false, holdPartnerChannel: false },
       repeat: true,
     });
     for (const status of ['approved', 'rejected', 'withdrawn']) {
@@ -73,17 +73,17 @@ describe('due-date reminders', () => {
     ]);
   });
 
-  it('reach the partner channel only while active, the operator while active or paused', () => {
+  it('reach the partner channel only while active (held while paused), the operator while active or paused', () => {
     const table = Object.fromEntries(STAGES.map((s) => [s, dueAudience(s)]));
     expect(table).toEqual({
-      draft: { partnerChannel: false, operator: false },
-      diagnostic_submitted: { partnerChannel: false, operator: false },
-      outputs_reviewed: { partnerChannel: false, operator: false },
-      execution_approved: { partnerChannel: false, operator: false },
-      active: { partnerChannel: true, operator: true },
-      paused: { partnerChannel: false, operator: true },
-      completed: { partnerChannel: false, operator: false },
-      terminated: { partnerChannel: false, operator: false },
+      draft: { partnerChannel: false, operator: false, holdPartnerChannel: false },
+      diagnostic_submitted: { partnerChannel: false, operator: false, holdPartnerChannel: false },
+      outputs_reviewed: { partnerChannel: false, operator: false, holdPartnerChannel: false },
+      execution_approved: { partnerChannel: false, operator: false, holdPartnerChannel: false },
+      active: { partnerChannel: true, operator: true, holdPartnerChannel: false },
+      paused: { partnerChannel: false, operator: true, holdPartnerChannel: true },
+      completed: { partnerChannel: false, operator: false, holdPartnerChannel: false },
+      terminated: { partnerChannel: false, operator: false, holdPartnerChannel: false },
     });
   });
 
@@ -99,12 +99,12 @@ describe('due-date reminders', () => {
   it('are sent once, never repeated, while the item is due as scheduled', () => {
     expect(decideReminder('scope_overdue', item())).toEqual({
       send: true,
-      audience: { partnerChannel: true, operator: true },
+      audience: { partnerChannel: true, operator: true, holdPartnerChannel: false },
       repeat: false,
     });
     expect(decideReminder('stage_due_soon', item({ stage: 'paused' }))).toEqual({
       send: true,
-      audience: { partnerChannel: false, operator: true },
+      audience: { partnerChannel: false, operator: true, holdPartnerChannel: true },
       repeat: false,
     });
   });

@@ -123,4 +123,33 @@ describe('App Home', () => {
     }
     expect(h.fake.violations).toEqual([]);
   });
+  it('after a vote that does not decide, republishes only the voter and those whose Home shows the request', async () => {
+    // Ten older pending requests, then the one voted on: it is eleventh in everyone's waiting
+    // list, so only the first ten (in full) and the count show on App Home, not its tally.
+    const older: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const e = await reviewedEngagement(h, { requiredApprovals: 3 });
+      await commandReply(h, OPERATOR, `scope ${e.slug} submit`);
+      older.push(e.slug);
+    }
+    const late = await reviewedEngagement(h, { requiredApprovals: 3 });
+    await commandReply(h, OPERATOR, `scope ${late.slug} submit`);
+    await h.app.idle();
+    h.fake.reset();
+    const published = () => new Set(h.fake.callsTo('views.publish').map((c) => c.args.user_id));
+
+    const [, , CARA] = EXECS;
+    await commandReply(h, CARA!, `approve ${late.slug} EX-1`);
+    await h.app.idle();
+    // The voter's list is one shorter; nobody else's Home shows this request.
+    expect(published()).toEqual(new Set([CARA]));
+
+    h.fake.reset();
+    await commandReply(h, CARA!, `approve ${older[0]} EX-1`);
+    await h.app.idle();
+    // The oldest request is first in every list: its tally shows on every executive's Home.
+    const everyone = published();
+    for (const id of EXECS) expect(everyone, id).toContain(id);
+    expect(homesOf(ERIN!).at(-1)).toContain('1 of 3');
+  });
 });

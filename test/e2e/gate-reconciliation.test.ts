@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/clock.js';
+import { JOB_SCHEMA } from '../../src/jobs/queue.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { eventually, partnerEngagement, recordsOf } from '../support/partner-channel.js';
@@ -57,5 +60,44 @@ describe('gate reconciliation', () => {
     await h.app.scheduler?.runOnce();
     await h.app.idle();
     expect(h.fake.callsTo('conversations.kick')).toHaveLength(1);
+  });
+});
+
+describe('the reconciliation interval', () => {
+  it('is AMOS_RECONCILE_EVERY: one run per workspace per interval, however often the scheduler passes', async () => {
+    let t = new Date('2026-12-07T10:00:00Z').getTime();
+    const clock: Clock = { now: () => new Date(t) };
+    const h = await startHarness({ clock, env: { AMOS_RECONCILE_EVERY: '10m' } });
+    try {
+      await partnerEngagement(h);
+      const runs = async () => {
+        const { rows } = await sql<{ key: string }>`
+          select singleton_key as key from ${sql.raw(JOB_SCHEMA)}.job
+          where name = 'reconcile-gates' order by created_on`.execute(h.db);
+        return rows.map((r) => r.key);
+      };
+      const passAt = async (iso: string) => {
+        t = new Date(iso).getTime();
+        await h.app.scheduler?.runOnce();
+        await h.app.idle();
+      };
+      const slot = (iso: string) => `${TEAM.id}:${Math.floor(new Date(iso).getTime() / 600_000)}`;
+      // Passes every 30 s (or any other cadence) within one interval: one run.
+      for (const at of ['10:00:00', '10:00:30', '10:04:00', '10:09:59'])
+        await passAt(`2026-12-07T${at}Z`);
+      expect(await runs()).toEqual([slot('2026-12-07T10:00:00Z')]);
+      // 10:10 starts the next 10-minute interval (with the default 15m it would not).
+      await passAt('2026-12-07T10:10:00Z');
+      await passAt('2026-12-07T10:19:00Z');
+      await passAt('2026-12-07T10:20:00Z');
+      expect(await runs()).toEqual([
+        slot('2026-12-07T10:00:00Z'),
+        slot('2026-12-07T10:10:00Z'),
+        slot('2026-12-07T10:20:00Z'),
+      ]);
+      expect(h.fake.callsTo('conversations.members').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await h.stop();
+    }
   });
 });

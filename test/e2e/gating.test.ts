@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { createPartnerOrg } from '../support/factories.js';
@@ -79,6 +80,56 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
       expect(dm).toContain('You were removed from');
       expect(dm).toContain('execution approved');
       expect(dm).toContain('/amos activate');
+    });
+  });
+
+  it('handles a join whose first attempt timed out on a lock: the acked event is not lost', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    // Another change holds the engagement row past the lock timeout (1.5 s): the join's first
+    // attempt waits, times out and writes nothing. Bolt acked the event already, so Slack
+    // will not send it again: the app must try again itself.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = h.db.transaction().execute(async (trx) => {
+      await trx
+        .selectFrom('engagement')
+        .select('id')
+        .where('id', '=', engagement.id)
+        .forUpdate()
+        .execute();
+      locked();
+      await held;
+    });
+    const waitingOnLocks = async () => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+      return Number(rows[0]?.n ?? 0);
+    };
+    try {
+      await isLocked;
+      await join(h, channelId, partner);
+      await eventually(async () => expect(await waitingOnLocks()).toBe(1));
+      await eventually(async () => expect(await waitingOnLocks()).toBe(0));
+      expect(await recordsOf(h, engagement.id)).toEqual([]);
+    } finally {
+      release();
+      await holder;
+    }
+    await h.fake.waitFor('conversations.kick');
+    await eventually(async () => {
+      const records = await recordsOf(h, engagement.id);
+      expect(records.map((r) => r.kind)).toEqual([
+        'boundary.partner_joined',
+        'boundary.partner_removed',
+      ]);
     });
   });
 

@@ -155,4 +155,45 @@ describe('two app instances with workers on one database', () => {
     expect(kinds.filter((k) => k === 'approval.approved')).toHaveLength(1);
     console.log(`App Home publishes per person: at most ${most}`);
   }, 120_000);
+
+  it('20 concurrent votes, no voter retrying: each answered "voted" or "already decided", none "try again"', async () => {
+    const e = await reviewedEngagement(a, { sponsorIds: execs, requiredApprovals: 12 });
+    const { text } = await commandReply(a, OPERATOR, `scope ${e.slug} submit`);
+    expect(text).toContain('*EX-1* is out for approval');
+    await a.app.idle(30_000);
+    await b.app.idle(30_000);
+    fake.reset();
+
+    // Each executive sends `/amos approve` once, at the same moment, half to each instance;
+    // the answer is the ack's text when it has one, else the reply on the response_url.
+    const answer = async (id: string, h: Harness): Promise<string> => {
+      const v = await h.driver.command(id, `approve ${e.slug} EX-1`);
+      expect(v.status).toBe(200);
+      const ack = (v.json as { text?: string } | undefined)?.text;
+      if (ack) return ack;
+      const [reply] = await responsesTo(h, v.responseUrl);
+      return String(reply?.body.text ?? '');
+    };
+    const answers = await Promise.all(execs.map((id, i) => answer(id, i % 2 === 0 ? a : b)));
+    await a.app.idle(30_000);
+    await b.app.idle(30_000);
+
+    expect(answers.filter((t) => /try again|cannot reach/i.test(t))).toEqual([]);
+    const [request] = await a.db
+      .selectFrom('approval_request')
+      .selectAll()
+      .where('engagement_id', '=', e.id)
+      .execute();
+    expect(request?.status).toBe('approved');
+    expect(request?.votes).toHaveLength(12);
+    // The twelve whose vote counted were told so; the other eight that it was already decided.
+    const voters = new Set((request?.votes ?? []).map((v) => v.userId));
+    execs.forEach((id, i) => {
+      const said = answers[i] ?? '';
+      if (voters.has(id)) expect(said, id).not.toMatch(/already/);
+      else expect(said, id).toMatch(/was already decided/);
+    });
+    const kinds = (await recordsOf(a, e.id)).map((r) => r.kind);
+    expect(kinds.filter((k) => k === 'approval.approved')).toHaveLength(1);
+  }, 120_000);
 });

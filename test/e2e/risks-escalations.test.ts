@@ -617,7 +617,13 @@ describe('risks from /amos risk', () => {
     expect(home).toContain(RISK.acknowledgeAction);
     expect(home).toContain('engagement_pause');
     // The engagement's health counts the escalation nobody has acknowledged yet.
-    expect(home).toContain('1 unacknowledged escalation');
-    expect(home).not.toContain('open high or critical risk');
+    const homeView = published[published.length - 1]?.args.view as {
+      blocks: { text?: { text?: string } }[];
+    };
+    const health = homeView.blocks
+      .map((b: { text?: { text?: string } }) => b.text?.text ?? '')
+      .find((text) => text.startsWith(`*${e.slug.toUpperCase()}*`));
+    expect(health).toContain('1 unacknowledged escalation');
+    expect(health).not.toContain('open high or critical risk');
   });
 });

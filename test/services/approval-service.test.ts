@@ -127,6 +127,47 @@ describe('decide under concurrency', () => {
     expect(stored?.status).toBe('pending');
   });
 
+  it('a vote that changes nothing is answered without waiting on the engagement lock', async () => {
+    const { e, request } = await submitted(2);
+    const vote = () =>
+      decide(deps, {
+        teamId: TEAM.id,
+        userId: EXECS[2],
+        approvalRequestId: request.id,
+        decision: 'approve',
+      });
+    expect((await vote()).kind).toBe('voted');
+    // Another change holds the engagement row lock for longer than the lock timeout (1.5 s):
+    // the repeat is answered from what it read, and never waits for (or times out on) the lock.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = h.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('engagement').select('id').where('id', '=', e.id).forUpdate().execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      const outcomes = await Promise.all([vote(), vote(), vote()]);
+      expect(outcomes.map((o) => o.kind)).toEqual([
+        'already_voted',
+        'already_voted',
+        'already_voted',
+      ]);
+    } finally {
+      release();
+      await holder;
+    }
+    const [stored] = await requestsOf(h, e.id);
+    expect(stored?.votes).toHaveLength(1);
+  });
+
   it('another workspace cannot decide the request, even with its id', async () => {
     const { e, request } = await submitted();
     await seedWorkspace(h.db, 'T0OTHER');

@@ -8,6 +8,7 @@ import { runChange } from '../../src/services/change.js';
 import {
   cancelApprovalReminders,
   type ReminderDelivery,
+  rescheduleScopeDueDates,
   type SchedulerDeps,
   scheduleApprovalReminder,
   scheduleDueDateReminders,
@@ -46,8 +47,8 @@ function scheduler(
     workingHours: o.hours ?? 'off',
     deliver:
       o.deliver ??
-      (async (_trx, delivery) => {
-        sent.push(delivery);
+      (async (_trx, deliveries) => {
+        sent.push(...deliveries);
       }),
   };
   return { deps, sent, tick: () => tick(deps) };
@@ -359,6 +360,55 @@ describe('due-date reminders', () => {
       outcome: 'its due date moved',
     });
   });
+
+  it('a date moved away and back again is reminded at its old moments once more', async () => {
+    const { e, scope } = await activeWithItems();
+    const clock = clockAt('2026-12-01T12:00:00Z');
+    const engagement = { teamId: TEAM, id: e.id, operatorId: 'U0OPER', stage: 'active' };
+    const moveTo = async (dueDate: string) => {
+      await database.db
+        .updateTable('scope_item')
+        .set({ due_date: dueDate })
+        .where('id', '=', scope.id)
+        .execute();
+      return database.db
+        .transaction()
+        .execute((trx) =>
+          rescheduleScopeDueDates(trx, engagement, ['SC-1'], SETTINGS, clock.now()),
+        );
+    };
+    const states = async () =>
+      (await listRemindersFor(database.db, TEAM, scope.id)).map(
+        (r) => `${r.dueAt.toISOString().slice(0, 10)} ${r.status}`,
+      );
+    expect(await moveTo('2026-12-10')).toBe(2);
+    expect(await moveTo('2026-12-17')).toBe(2);
+    expect(await moveTo('2026-12-10')).toBe(2);
+    expect(await states()).toEqual([
+      '2026-12-09 pending',
+      '2026-12-11 pending',
+      '2026-12-16 cancelled',
+      '2026-12-18 cancelled',
+    ]);
+    // Before activation nothing is scheduled (activation does it).
+    expect(
+      await database.db
+        .transaction()
+        .execute((trx) =>
+          rescheduleScopeDueDates(
+            trx,
+            { ...engagement, stage: 'execution_approved' },
+            ['SC-1'],
+            SETTINGS,
+            clock.now(),
+          ),
+        ),
+    ).toBe(0);
+    const s = scheduler(clock);
+    clock.set('2026-12-09T00:00:00Z');
+    await s.tick();
+    expect(s.sent.map((d) => d.recipient)).toEqual(['C0PARTNER', 'U0OPER']);
+  });
 });
 
 describe('exactly once', () => {
@@ -447,9 +497,9 @@ describe('exactly once', () => {
     await tick(fan.deps, { batch: 100, maxBatches: 1 }).catch(() => undefined);
     let handed = 0;
     const crashing = scheduler(clock, {
-      deliver: async () => {
-        handed += 1;
-        if (handed === 30) throw new Error('process died');
+      deliver: async (_trx, deliveries) => {
+        handed += deliveries.length;
+        if (handed >= 30) throw new Error('process died');
       },
     });
     await expect(tick(crashing.deps, { batch: 50 })).rejects.toThrow('process died');

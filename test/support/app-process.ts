@@ -15,6 +15,8 @@ export interface AppProcess {
   readonly working: Promise<void>;
   /** A driver signing requests to this process (after `listening`). */
   driver(port: number): SlackDriver;
+  /** What the process wrote to stdout so far (its log lines), for a failing test's message. */
+  output(): string;
   /** SIGKILL: no drain, no goodbye. */
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop. */
@@ -75,6 +77,7 @@ export function spawnApp(
     child,
     listening,
     working,
+    output: () => output,
     driver: (port) =>
       new SlackDriver({
         eventsUrl: `http://127.0.0.1:${port}/slack/events`,

@@ -83,7 +83,11 @@ export function homeView(
     }
     blocks.push(
       { type: 'divider' },
-      ...engagementListMessage(content.engagements, content.partnerView).blocks,
+      ...engagementListMessage(
+        content.engagements,
+        content.partnerView,
+        content.engagementsTotal ?? content.engagements.length,
+      ).blocks,
     );
     const governance = content.governance ?? [];
     if (governance.length > 0) {

@@ -45,6 +45,7 @@ export function statusMessage(status: EngagementStatus): Rendered {
 export function engagementListMessage(
   engagements: readonly EngagementListItem[],
   partnerView: boolean,
+  total: number = engagements.length,
 ): Rendered {
   if (engagements.length === 0) {
     const text = partnerView
@@ -56,8 +57,7 @@ export function engagementListMessage(
   const lines = shown.map(
     (e) => `• \`${e.slug}\` ${esc(e.name)} — *${STAGE_LABELS[e.stage as Stage] ?? e.stage}*`,
   );
-  const more =
-    engagements.length > shown.length ? `\n…and ${engagements.length - shown.length} more.` : '';
+  const more = total > shown.length ? `\n…and ${total - shown.length} more.` : '';
   const title = partnerView ? 'Your engagements' : 'Engagements';
   return {
     text: `${title}: ${shown.map((e) => `${e.slug} (${STAGE_LABELS[e.stage] ?? e.stage})`).join(', ')}`,

@@ -24,7 +24,7 @@ export const status: Subcommand = {
     const reply =
       answer.kind === 'one'
         ? statusMessage(answer.status)
-        : engagementListMessage(answer.engagements, answer.partnerView);
+        : engagementListMessage(answer.engagements, answer.partnerView, answer.total);
     if (answer.kind === 'one') {
       const open = await openRisksAndEscalations(
         deps.services.deps,
