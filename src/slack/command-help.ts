@@ -75,7 +75,7 @@ export const COMMAND_HELP = {
     name: 'pause',
     usage: 'pause [slug] <reason>',
     summary:
-      'Pause an engagement (executives; any one may): the partner channel is gated again, partner actions are refused with your reason, no reminders go to the partner channel.',
+      'Pause an engagement (executives; any one may): the partner channel is gated again, partner actions are refused with your reason, partner reminders wait.',
   },
   resume: {
     name: 'resume',

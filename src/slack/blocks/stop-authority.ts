@@ -32,7 +32,7 @@ export function pauseModal(engagement: { id: string; slug: string; name: string 
     close: plain('Cancel'),
     blocks: [
       section(
-        `Pausing *${engagementLabel(engagement.slug)}* (${esc(engagement.name)}) freezes partner work: partners are removed from the partner channel (or warned), their actions are refused with your reason, and no reminders go to the partner channel. An executive resumes it with \`/amos resume ${engagement.slug}\`.`,
+        `Pausing *${engagementLabel(engagement.slug)}* (${esc(engagement.name)}) freezes partner work: partners are removed from the partner channel (or warned), their actions are refused with your reason, and partner reminders wait. An executive resumes it with \`/amos resume ${engagement.slug}\`.`,
       ),
       {
         type: 'input',
@@ -63,9 +63,9 @@ export function stopReply(outcome: StopOutcome): string {
     : 'the partner channel';
   switch (outcome.action) {
     case 'pause':
-      return `:double_vertical_bar: ${name} is paused${why}. Partners are taken out of ${channel} (or warned, in warn mode), every partner action is refused with this reason, and no reminders go to the partner channel (the operator still gets theirs). Resume it with \`/amos resume ${slug}\`. Recorded in the decision record.`;
+      return `:double_vertical_bar: ${name} is paused${why}. Partners are taken out of ${channel} (or warned, in warn mode), every partner action is refused with this reason, and partner reminders wait. Resume it with \`/amos resume ${slug}\`. Recorded in the decision record.`;
     case 'resume':
-      return `:arrow_forward: ${name} is active again. Partners are invited back to ${channel} and may act again; partner-channel reminders go out again from now on (those that fell due while it was paused are not sent). Recorded in the decision record.`;
+      return `:arrow_forward: ${name} is active again. Partners are invited back to ${channel} and may act again; held reminders go out. Recorded in the decision record.`;
     case 'terminate': {
       const withdrawn =
         outcome.withdrawn.length > 0
