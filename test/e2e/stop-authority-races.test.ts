@@ -404,3 +404,40 @@ describe('paused before the activation set-up ran', () => {
     await chainVerifies(engagement.slug);
   }, 30_000);
 });
+
+describe('a stage review waiting when the engagement is terminated', () => {
+  it('is withdrawn with each DM copy updated, and can no longer be approved', async () => {
+    const e = await activeEngagement(h);
+    const submitted = await commandReply(h, e.partner, `stage ${e.slug} ST-1 Email program live`);
+    expect(submitted.text).toContain('SR-1');
+    await h.app.idle();
+    const [request] = await h.db
+      .selectFrom('approval_request')
+      .selectAll()
+      .where('engagement_id', '=', e.engagement.id)
+      .execute();
+    expect(request).toMatchObject({ ref: 'SR-1', status: 'pending' });
+    const copies = await h.db
+      .selectFrom('approval_message')
+      .selectAll()
+      .where('approval_request_id', '=', request!.id)
+      .execute();
+    expect(copies.length).toBeGreaterThan(0);
+    h.fake.reset();
+    const ended = await commandReply(h, ERIN!, `terminate ${e.slug} Over`);
+    expect(ended.text).toContain('SR-1');
+    await h.app.idle();
+    for (const copy of copies) {
+      const updates = h.fake
+        .callsTo('chat.update')
+        .filter((c) => c.args.channel === copy.channel_id && c.args.ts === copy.ts);
+      expect(JSON.stringify(updates.at(-1)?.args.blocks)).toContain('was terminated');
+    }
+    const vote = await commandReply(h, EVAN!, `approve ${e.slug} SR-1`);
+    expect(vote.text).not.toContain('approved');
+    const kinds = (await recordsOf(h, e.engagement.id)).map((r) => r.kind);
+    expect(kinds).not.toContain('approval.vote_cast');
+    expect(kinds).not.toContain('stage.passed');
+    await chainVerifies(e.slug);
+  });
+});
