@@ -465,7 +465,10 @@ export async function deliveryOverview(
   };
 }
 
-/** Every deliverable of the workspace waiting for review, with its engagement's slug (at most 50). */
+/**
+ * Every deliverable of the workspace waiting for review, with its engagement's slug (at most 50);
+ * a finished engagement's deliverables wait on nobody (they can no longer be reviewed).
+ */
 export async function listDeliverablesWaiting(db: Db | Trx, teamId: string) {
   return db
     .selectFrom('deliverable')
@@ -479,6 +482,7 @@ export async function listDeliverablesWaiting(db: Db | Trx, teamId: string) {
     .where('deliverable.team_id', '=', teamId)
     .where('engagement.team_id', '=', teamId)
     .where('deliverable.status', '=', 'waiting')
+    .where('engagement.stage', 'not in', ['terminated', 'completed'])
     .orderBy('deliverable.updated_at')
     .limit(50)
     .execute();

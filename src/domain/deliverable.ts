@@ -1,3 +1,4 @@
+import type { Stage } from './engagement.js';
 import { ok, type Result, refuse } from './errors.js';
 import type { ScopeVersion } from './scope-version.js';
 import { isPresent, joinAnd } from './text.js';
@@ -80,6 +81,20 @@ export interface ReviewVerdict {
   /** The criteria not met, with their notes (empty when accepted). */
   readonly unmet: readonly CriterionResult[];
   readonly summary: string;
+}
+
+/**
+ * A deliverable is reviewed only while its engagement is not finished: once it is terminated
+ * (final) or completed, what waited for review stays unreviewed and nothing is marked done.
+ */
+export function reviewAllowedIn(stage: Stage, ref: string, name: string): Result<true> {
+  if (stage === 'terminated' || stage === 'completed') {
+    return refuse(
+      'wrong_stage',
+      `${name} is ${stage}, which is final: ${ref} can no longer be reviewed.`,
+    );
+  }
+  return ok(true);
 }
 
 /**

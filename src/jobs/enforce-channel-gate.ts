@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isDelivered } from '../db/delivery-repository.js';
+import type { Stage } from '../domain/engagement.js';
 import { JOB } from '../services/follow-up.js';
-import { recordJoinOutcome } from '../services/gating-service.js';
+import { gateDecisionStands, recordJoinOutcome } from '../services/gating-service.js';
 import {
   operatorWarnNotice,
   partnerRemovedNotice,
@@ -43,6 +44,20 @@ export const enforceChannelGate = defineJob({
   kind: 'once',
   payload,
   async handle(ctx, p) {
+    // Decided under an older stage: a resume or termination committed since supersedes it.
+    const stands = await gateDecisionStands(ctx.deps, {
+      teamId: p.teamId,
+      engagementId: p.engagement.id,
+      userId: p.userId,
+      decidedAt: p.engagement.stage as Stage,
+    });
+    if (!stands) {
+      ctx.logger.info(
+        { engagementId: p.engagement.id, action: p.action },
+        'gate decision superseded',
+      );
+      return;
+    }
     if (p.action === 'remove') await remove(ctx, p);
     else await warn(ctx, p);
   },
@@ -95,6 +110,7 @@ async function remove(ctx: JobContext, p: Gate): Promise<void> {
   const user = p.userId;
   const kickedKey = `gate:${ctx.job.key}:removed`;
   if (!(await isDelivered(ctx.deps.db, ctx.teamId, kickedKey))) {
+    let absent = false;
     const kicked = await step(
       ctx,
       p,
@@ -106,9 +122,23 @@ async function remove(ctx: JobContext, p: Gate): Promise<void> {
         channelId: channel,
         userId: user,
       },
-      () => ctx.call('conversations.kick', () => ctx.client.conversations.kick({ channel, user })),
+      async () => {
+        try {
+          await ctx.call('conversations.kick', () =>
+            ctx.client.conversations.kick({ channel, user }),
+          );
+        } catch (error) {
+          // Not there (left, or removed meanwhile by another job, e.g. a termination's closing
+          // job): the gate holds, nothing to remove, record or report.
+          if (error instanceof SlackCallFailed && error.failure.code === 'not_in_channel') {
+            absent = true;
+            return;
+          }
+          throw error;
+        }
+      },
     );
-    if (!kicked) return;
+    if (!kicked || absent) return;
     await outcome(ctx, p, kickedKey);
   }
   await step(

@@ -180,7 +180,9 @@ export const setUpPartnerChannel = defineJob({
     const failed: FailedStep[] = [];
     const pending = new Set<SetupStepKey>();
     const notDone: string[] = [];
-    for (const step of steps(ctx, setUp).filter((s) => p.steps.includes(s.key))) {
+    // Paused since it was asked for: partners stay out of the gated channel until a resume.
+    const wanted = p.steps.filter((key) => setUp.stage === 'active' || key !== 'invites');
+    for (const step of steps(ctx, setUp).filter((s) => wanted.includes(s.key))) {
       if (failed.some((f) => CHANNEL_BLOCKED.has(f.error))) {
         pending.add(step.key);
         notDone.push(step.label);

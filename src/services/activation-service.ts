@@ -130,16 +130,24 @@ export async function loadActivationSetUp(
   teamId: string,
   engagementId: string,
   actorId: string,
-): Promise<Omit<Activation, 'record'> | undefined> {
+): Promise<(Omit<Activation, 'record'> & { readonly stage: 'active' | 'paused' }) | undefined> {
   const engagement = await findEngagementById(deps.db, teamId, engagementId);
-  if (!engagement) return undefined;
+  // A set-up job still queued or retrying when the engagement was paused (again) or terminated
+  // must not invite partners into a gated or archived channel: terminated, nothing is done;
+  // paused, the job skips the invites (a resume invites them) and still posts what activation
+  // posts, so a resume finds the charter there to acknowledge.
+  const stage = engagement?.stage;
+  if (!engagement || (stage !== 'active' && stage !== 'paused')) return undefined;
   const facts = await loadEngagementFacts(deps.db, engagement);
   if (!facts.partnerOrg || !engagement.partner_channel_id) return undefined;
-  return activationFacts(
-    { engagement, facts },
-    await listPartnerMemberIds(deps.db, teamId, facts.partnerOrg.id),
-    actorId,
-  );
+  return {
+    ...activationFacts(
+      { engagement, facts },
+      await listPartnerMemberIds(deps.db, teamId, facts.partnerOrg.id),
+      actorId,
+    ),
+    stage,
+  };
 }
 
 async function activationOf(

@@ -11,8 +11,8 @@ import {
   setDeliverableState,
   toDeliverableFacts,
 } from '../db/governed-delivery-repository.js';
-import { checkDeliverable, reviewAgainstCriteria } from '../domain/deliverable.js';
-import { engagementLabel } from '../domain/engagement.js';
+import { checkDeliverable, reviewAgainstCriteria, reviewAllowedIn } from '../domain/deliverable.js';
+import { engagementLabel, type Stage } from '../domain/engagement.js';
 import { DomainRefusal, refuse } from '../domain/errors.js';
 import { normalizeRef } from '../domain/refs.js';
 import { itemInScope } from '../domain/scope-version.js';
@@ -174,6 +174,7 @@ export async function reviewDeliverable(
     const ref = normalizeRef(request.ref) ?? request.ref;
     const row = await lockDeliverableByRef(change.trx, change.teamId, engagement.id, ref);
     if (!row) return notFound(`${engagementLabel(engagement.slug)} has no deliverable ${ref}.`);
+    check(reviewAllowedIn(engagement.stage as Stage, ref, engagementLabel(engagement.slug)));
     if (row.status !== 'waiting') {
       throw new DomainRefusal(
         refuse('already_decided', `${ref} was already ${row.status}; it waits for no review now.`)

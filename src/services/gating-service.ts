@@ -1,6 +1,6 @@
 import { claimOnce } from '../db/delivery-repository.js';
 import type { EngagementRow } from '../db/engagement-repository.js';
-import { findEngagementByChannel } from '../db/engagement-repository.js';
+import { findEngagementByChannel, findEngagementById } from '../db/engagement-repository.js';
 import { isMemberOfPartnerOrg, isPartnerUser } from '../db/partner-member-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
 import { engagementLabel, STAGE_LABELS, type Stage } from '../domain/engagement.js';
@@ -101,6 +101,28 @@ export async function handlePartnerJoin(
     );
     return { action, engagement, reason, record };
   });
+}
+
+/**
+ * Read only, for the gate job about to carry out a removal or warning decided at `decidedAt`
+ * (the stage its `boundary.partner_joined` named): whether it still stands. Not when the gate
+ * has opened for this user since (a resume committed while the kick waited or retried), nor
+ * when the engagement was terminated since (its closing job removes every partner still there,
+ * and the channel may be archived already). Decided while terminated, it stands.
+ */
+export async function gateDecisionStands(
+  deps: ServiceDeps,
+  job: { teamId: string; engagementId: string; userId: string; decidedAt: Stage },
+): Promise<boolean> {
+  const row = await findEngagementById(deps.db, job.teamId, job.engagementId);
+  if (!row) return false;
+  const stage = row.stage as Stage;
+  if (stage === 'terminated') return job.decidedAt === 'terminated';
+  if (channelGate(stage) === 'closed') return true;
+  const isMember = row.partner_org_id
+    ? await isMemberOfPartnerOrg(deps.db, job.teamId, row.partner_org_id, job.userId)
+    : false;
+  return onPartnerJoin(stage, 'enforce', isMember) !== 'allow';
 }
 
 /**

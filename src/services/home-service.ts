@@ -94,11 +94,13 @@ async function governanceOf(
       stage: e.stage,
       atCurrentMs: times.atCurrent,
       gateTimes: times.byStage,
+      // A completed or terminated engagement asks for no attention: its open risks and
+      // escalations are left as they were, and nothing can be done about them any more.
       health: {
         overdueItems: live ? (c?.overdueItems ?? 0) : 0,
-        approvalsOverdue: c?.approvalsOverdue ?? 0,
-        openSevereRisks: extra?.openSevereRisks ?? 0,
-        unacknowledgedEscalations: extra?.unacknowledgedEscalations ?? 0,
+        approvalsOverdue: live ? (c?.approvalsOverdue ?? 0) : 0,
+        openSevereRisks: live ? (extra?.openSevereRisks ?? 0) : 0,
+        unacknowledgedEscalations: live ? (extra?.unacknowledgedEscalations ?? 0) : 0,
       },
       ...(staff && c ? { figures: c } : {}),
     };

@@ -3,6 +3,7 @@ import {
   checkDeliverable,
   isHttpsLink,
   reviewAgainstCriteria,
+  reviewAllowedIn,
 } from '../../src/domain/deliverable.js';
 import { unwrap } from '../../src/domain/errors.js';
 import type { ScopeVersion } from '../../src/domain/scope-version.js';
@@ -103,5 +104,18 @@ describe('stage reviews', () => {
         { ref: 'DL-2', scopeRef: 'SC-2', status: 'waiting', version: 1 },
       ]),
     ).toEqual(['DL-1']);
+  });
+});
+
+describe('reviews once the engagement is finished', () => {
+  it('refuses a review of a terminated or completed engagement, allows it while active or paused', () => {
+    for (const stage of ['terminated', 'completed'] as const) {
+      const result = reviewAllowedIn(stage, 'DL-1', 'ACME-1');
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.refusal.message).toContain('DL-1 can no longer be reviewed');
+    }
+    for (const stage of ['active', 'paused'] as const) {
+      expect(reviewAllowedIn(stage, 'DL-1', 'ACME-1').ok).toBe(true);
+    }
   });
 });
