@@ -12,13 +12,17 @@ import { decide } from '../src/services/approval-service.js';
 import { listWaiting } from '../src/services/approval-view-service.js';
 import type { ServiceDeps } from '../src/services/change.js';
 import { engagementStatus } from '../src/services/engagement-status-service.js';
+import { actOnEscalationById } from '../src/services/escalation-service.js';
 import { handlePartnerJoin, recordJoinOutcome } from '../src/services/gating-service.js';
 import { homeContent } from '../src/services/home-service.js';
+import { raiseRisk } from '../src/services/risk-service.js';
 import { grantRole } from '../src/services/role-service.js';
 import { addScopeItem } from '../src/services/scope-service.js';
 import {
   admin,
   approvalId,
+  ESCALATIONS,
+  escalationId,
   executive,
   operator,
   orgOfEngagement,
@@ -87,6 +91,35 @@ const PATHS: { name: string; run: (deps: ServiceDeps) => Promise<unknown> }[] = 
         userId: executive(49),
         approvalRequestId: approvalId(599),
         decision: 'approve',
+      }),
+  },
+  {
+    name: 'risk-submit',
+    run: (deps) =>
+      raiseRisk(deps, {
+        teamId: TEAM.id,
+        userId: operator(699),
+        slug: slug(699),
+        formId: 'bench-explain-risk',
+        input: {
+          title: 'Traced risk',
+          category: 'timeline',
+          severity: 'low',
+          description: 'The vendor may slip a week.',
+          mitigation: 'Ask for a weekly check-in',
+        },
+      }),
+  },
+  {
+    // The last escalation the load would press (request 9,999): acknowledged here, a press of
+    // it later is answered "already acknowledged" and counted as already done.
+    name: 'escalation-ack',
+    run: (deps) =>
+      actOnEscalationById(deps, {
+        teamId: TEAM.id,
+        userId: executive(599),
+        escalationId: escalationId(599, ESCALATIONS.perEngagement - 1),
+        action: 'acknowledge',
       }),
   },
   {

@@ -22,6 +22,11 @@ export interface Measurement {
   committed: number;
   /** Replies posted to response_urls during the run that said nothing was done. */
   refusedInReply: number;
+  /**
+   * Replies saying the decision had already been taken (the case's `alreadyDone`, e.g. an
+   * escalation already acknowledged): a legitimate "nothing to do", neither committed nor refused.
+   */
+  alreadyDoneInReply?: number;
   effectsPerSecond: number;
 }
 
@@ -34,8 +39,9 @@ export interface Measurement {
  */
 export function accounting(m: Measurement) {
   const refused = m.load.refused + m.refusedInReply;
-  const unaccounted = Math.max(0, m.load.ok - refused - m.committed);
-  return { refused, committed: m.committed, unaccounted };
+  const alreadyDone = m.alreadyDoneInReply ?? 0;
+  const unaccounted = Math.max(0, m.load.ok - refused - m.committed - alreadyDone);
+  return { refused, committed: m.committed, alreadyDone, unaccounted };
 }
 
 export interface Report {
@@ -122,7 +128,8 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
     const refused = books.reduce((s, b) => s + b.refused, 0);
     const lateCommits = report.late?.[name] ?? 0;
     const committed = books.reduce((s, b) => s + b.committed, 0) + lateCommits;
-    const unaccounted = Math.max(0, acked - refused - committed);
+    const alreadyDone = books.reduce((s, b) => s + b.alreadyDone, 0);
+    const unaccounted = Math.max(0, acked - refused - committed - alreadyDone);
     let verdict = '';
     if (first.kind !== 'baseline') {
       const t = TARGETS[first.kind];
@@ -152,7 +159,7 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
         )} | ${first.kind === 'baseline' ? '1x' : `${span(ratios, 1)}x`} | ${span(closed.map((m) => m?.appCpuMsPerRequest ?? Number.NaN))} | ${span(closed.map((m) => m?.pgCpuMsPerRequest ?? Number.NaN))} | ${f(Math.max(...all.map((m) => m.peakRssMiB)), 0)} | ${range(
         closed.map((m) => m?.effectsPerSecond ?? Number.NaN),
         0,
-      )} | ${first.kind === 'decision' ? `${acked}: ${committed}${lateCommits ? ` (${lateCommits} after their run's settle wait)` : ''} / ${refused} / ${unaccounted}` : `${acked}: - / ${refused} / -`} | ${verdict || 'baseline'} |`,
+      )} | ${first.kind === 'decision' ? `${acked}: ${committed}${lateCommits ? ` (${lateCommits} after their run's settle wait)` : ''}${alreadyDone ? ` + ${alreadyDone} already done` : ''} / ${refused} / ${unaccounted}` : `${acked}: - / ${refused} / -`} | ${verdict || 'baseline'} |`,
     );
   }
   return { table, verdicts };
@@ -166,7 +173,7 @@ function detailRows(report: Report): string[] {
   for (const m of report.measurements) {
     const l = m.load;
     rows.push(
-      `| ${m.round} | ${m.caseName} | ${m.mode} | ${l.requests} | ${f(l.rps, 0)} | ${f(l.p50, 2)} | ${f(l.p90, 2)} | ${f(l.p99, 2)} | ${f(l.p999, 2)} | ${f(l.max, 1)} | ${l.failed} | ${l.dropped} | ${l.refused + m.refusedInReply} | ${m.kind === 'decision' ? m.committed : '-'} | ${f(m.appCpuMsPerRequest, 2)} | ${f(m.pgCpuMsPerRequest, 2)} | ${f(m.peakRssMiB, 0)} | ${m.records} | ${m.jobs} | ${m.slackEffects} | ${f(m.effectsPerSecond, 0)} | ${m.settled ? 'yes' : 'no: still busy'} |`,
+      `| ${m.round} | ${m.caseName} | ${m.mode} | ${l.requests} | ${f(l.rps, 0)} | ${f(l.p50, 2)} | ${f(l.p90, 2)} | ${f(l.p99, 2)} | ${f(l.p999, 2)} | ${f(l.max, 1)} | ${l.failed} | ${l.dropped} | ${l.refused + m.refusedInReply} | ${m.kind === 'decision' ? `${m.committed}${m.alreadyDoneInReply ? ` (+${m.alreadyDoneInReply} already done)` : ''}` : '-'} | ${f(m.appCpuMsPerRequest, 2)} | ${f(m.pgCpuMsPerRequest, 2)} | ${f(m.peakRssMiB, 0)} | ${m.records} | ${m.jobs} | ${m.slackEffects} | ${f(m.effectsPerSecond, 0)} | ${m.settled ? 'yes' : 'no: still busy'} |`,
     );
   }
   return rows;
@@ -193,7 +200,7 @@ export async function writeResults(file: string, report: Report): Promise<string
     `- Workspace: 1,000 engagements, ${report.seededRecords.toLocaleString('en')} decision records seeded, 5,000 open scope items, 2,000 people`,
     `- Decision-record chains verified after the run: ${report.chains.count}, broken: ${report.chains.broken.length === 0 ? 'none' : report.chains.broken.join('; ')}`,
     '',
-    'Each figure is per round (round 1 / round 2); shares and ratios are against the bare Bolt app measured in the same round. Latency is the ack: from the moment a paced request was due (so a late send counts) to its answer. CPU per request is the process\'s CPU time over the run, post-ack work included, divided by the requests. records+jobs/s counts decision records and queued jobs written, until they stop moving after the last ack. "acked: committed / refused / neither": of the requests answered 2xx, how many decisions committed (counted as the records one committed request writes once: a vote, a grant or revoke, an added item, a gate decision), how many were told nothing was done ("nothing was changed, try again", "Already handled", an unexpected failure or inline modal errors, in the ack or in the reply), and how many neither: a broken promise if not zero.',
+    'Each figure is per round (round 1 / round 2); shares and ratios are against the bare Bolt app measured in the same round. Latency is the ack: from the moment a paced request was due (so a late send counts) to its answer. CPU per request is the process\'s CPU time over the run, post-ack work included, divided by the requests. records+jobs/s counts decision records and queued jobs written, until they stop moving after the last ack. "acked: committed / refused / neither": of the requests answered 2xx, how many decisions committed (counted as the records one committed request writes once: a vote, a grant or revoke, an added item, a gate decision), how many were told nothing was done ("nothing was changed, try again", "Already handled", an unexpected failure or inline modal errors, in the ack or in the reply), and how many neither: a broken promise if not zero. "+ n already done": answers that the decision had already been taken (an Acknowledge press on an escalation already acknowledged), a legitimate answer, neither committed nor refused.',
     '',
     '## Summary',
     '',

@@ -309,10 +309,15 @@ async function main() {
       log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
     const committed = (await countKinds(db, benchCase)) - before.committed;
-    const refusedInReply = fake
+    const replies = fake
       .allResponses()
       .slice(before.responses)
-      .filter((r) => isRefusal(JSON.stringify(r.body))).length;
+      .map((r) => JSON.stringify(r.body));
+    const refusedInReply = replies.filter(isRefusal).length;
+    const alreadyDone = benchCase.alreadyDone;
+    const alreadyDoneInReply = alreadyDone
+      ? replies.filter((r) => !isRefusal(r) && alreadyDone.test(r)).length
+      : 0;
     const effectSeconds = (settledAt - started) / 1000;
     const m: Measurement = {
       round,
@@ -330,10 +335,11 @@ async function main() {
       slackEffects: last.slack - before.slack,
       committed,
       refusedInReply,
+      alreadyDoneInReply,
       effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
     };
     log(
-      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
+      `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}${alreadyDone ? `  already done ${alreadyDoneInReply}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
     );
     return m;
   };

@@ -6,8 +6,11 @@ import { type ChainedRecord, chainKey, chainNext } from '../src/domain/decision-
 import {
   approvalId,
   COUNTS,
+  ESCALATIONS,
   engagementId,
   engagementOperator,
+  escalationId,
+  escalationReached,
   executive,
   GROUPS,
   orgOfEngagement,
@@ -57,6 +60,8 @@ function chain(
 
 const stageOf = (n: number) => (n >= GROUPS.gated.from ? 'execution_approved' : 'outputs_reviewed');
 const pendingApproval = (n: number) => n < GROUPS.scope.from;
+const withEscalations = (n: number) =>
+  n >= ESCALATIONS.group.from && n < ESCALATIONS.group.from + ESCALATIONS.group.count;
 
 export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
   const teamId = TEAM.id;
@@ -161,6 +166,7 @@ export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
               SC: COUNTS.itemsPerEngagement,
               ST: 1,
               EX: pendingApproval(n) || gated ? 1 : 0,
+              ...(withEscalations(n) ? { ES: ESCALATIONS.perEngagement } : {}),
             }),
             created_by: engagementOperator(n),
             created_at: created,
@@ -260,6 +266,43 @@ export async function seedLargeWorkspace(db: Db): Promise<{ records: number }> {
     .where('team_id', '=', teamId)
     .where('required_approvals', '=', 1)
     .execute();
+
+  // Open escalations (the escalation-ack case): level 2, sent to both executives of the path.
+  const escalations = ns
+    .filter(withEscalations)
+    .flatMap((n) => Array.from({ length: ESCALATIONS.perEngagement }, (_, k) => ({ n, k })));
+  const raisedAt = new Date(T0 + 2 * 86_400_000);
+  const farDue = new Date('2030-01-01T09:00:00Z');
+  await insertChunks(escalations, 1000, (chunk) =>
+    db
+      .insertInto('escalation')
+      .values(
+        chunk.map(({ n, k }) => ({
+          team_id: teamId,
+          id: escalationId(n, k),
+          engagement_id: engagementId(n),
+          ref: `ES-${k + 1}`,
+          category: 'timeline' as const,
+          severity: 'high' as const,
+          needed: `Bench escalation ${k + 1} of engagement ${n}: a decision on the launch date.`,
+          by_when: null,
+          state: 'open' as const,
+          level: 2,
+          step: 1,
+          level_since: raisedAt,
+          due_at: farDue,
+          reached_ids: escalationReached(n),
+          risk_ref: null,
+          form_id: null,
+          raised_by: engagementOperator(n),
+          raised_at: raisedAt,
+          acted_by: null,
+          acted_at: null,
+          updated_at: raisedAt,
+        })),
+      )
+      .execute(),
+  );
 
   const records: ChainedRecord[] = [];
   const workspaceInputs = everyone.map((p, k) => ({

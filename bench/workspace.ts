@@ -2,6 +2,7 @@
 // generator builds valid requests without reading the database), and the request of each case.
 // Shared by the seed (bench/seed.ts), the orchestrator (bench/run.ts) and the load generator.
 import { slackSignature } from '../src/sandbox/signed-request.js';
+import { RISK } from '../src/slack/ids.js';
 
 export const SECRET = 'bench-signing-secret';
 export const TEAM = {
@@ -63,12 +64,22 @@ export const GROUPS = {
 } as const;
 export const REQUIRED_APPROVALS = 60;
 
+// Open escalations for the escalation-ack case: ES-1..ES-50 on each engagement of the Approve
+// button's group (400-599; the cases run one after another, and they write different record
+// kinds), 10,000 in all, each at level 2 of the engagement's path and sent to both executives
+// it names (level 1 and level 2), so either may acknowledge it. Due far in the future and with
+// no due job, so the ladder never moves them while the bench runs.
+export const ESCALATIONS = { group: { from: 400, count: 200 }, perEngagement: 50 } as const;
+export const escalationReached = (n: number) => [executive(n), executive(n + 1)];
+
 export const slug = (n: number) => `bench-${pad(n)}`;
 export const uuid = (kind: number, n: number) =>
   `00000000-0000-4000-8${pad(kind, 3)}-${pad(n, 12)}`;
 export const engagementId = (n: number) => uuid(1, n);
 export const approvalId = (n: number) => uuid(2, n);
 export const partnerOrgId = (k: number) => uuid(3, k);
+/** Escalation ES-(k+1) of engagement n. */
+export const escalationId = (n: number, k: number) => uuid(4, n * 100 + k);
 export const partnerChannel = (n: number) => `CGATE${pad(n)}`;
 export const engagementOperator = (n: number) => operator(n);
 export const orgOfEngagement = (n: number) => (n - GROUPS.gated.from) % COUNTS.partnerOrgs;
@@ -133,6 +144,12 @@ export interface BenchCase {
   readonly committedKinds?: readonly string[];
   /** The engagements the case's decisions are about (so two cases writing one kind stay apart). */
   readonly committedIn?: { readonly from: number; readonly count: number };
+  /**
+   * Decisions: a reply (posted to the request's response_url) saying the decision had already
+   * been taken, a legitimate "nothing to do" answer, counted apart from committed and refused
+   * (e.g. an Acknowledge press on an escalation already acknowledged).
+   */
+  readonly alreadyDone?: RegExp;
   build(ctx: CaseContext, i: number): BenchRequest;
 }
 
@@ -256,6 +273,8 @@ export const CASES: readonly BenchCase[] = [
     name: 'risk-submit',
     label: 'view_submission: raise a risk',
     kind: 'decision',
+    committedKinds: ['risk.raised'],
+    committedIn: GROUPS.scope,
     build: (ctx, i) => {
       const { from, count } = GROUPS.scope;
       const n = from + (i % count);
@@ -291,6 +310,45 @@ export const CASES: readonly BenchCase[] = [
           hash: '1.bench',
         },
         response_urls: [],
+      });
+    },
+  },
+  {
+    // Request i: engagement 400 + i mod 200, its escalation ES-((i div 200) mod 50 + 1), pressed
+    // by one of the two executives it reached: 10,000 distinct escalations, so the first 10,000
+    // presses each acknowledge one; a later press finds it acknowledged ("ES-n is already
+    // acknowledged."), which is a legitimate answer, counted as already done.
+    name: 'escalation-ack',
+    label: 'block_actions: escalation Acknowledge button',
+    kind: 'decision',
+    committedKinds: ['escalation.acknowledged'],
+    committedIn: ESCALATIONS.group,
+    alreadyDone: /is already acknowledged/,
+    build: (ctx, i) => {
+      const { from, count } = ESCALATIONS.group;
+      const n = from + (i % count);
+      const k = Math.floor(i / count) % ESCALATIONS.perEngagement;
+      const id = escalationId(n, k);
+      const user = escalationReached(n)[(Math.floor(i / count) + n) % 2] as string;
+      return interactive({
+        type: 'block_actions',
+        team: { id: TEAM.id, domain: 'bench' },
+        user: { id: user, team_id: TEAM.id },
+        api_app_id: 'A0BENCH',
+        trigger_id: `${i}.bench.trigger`,
+        response_url: responseUrl(ctx, i),
+        container: { type: 'message', channel_id: `D${user}`, message_ts: '1700000000.000300' },
+        channel: { id: `D${user}` },
+        message: { ts: '1700000000.000300', type: 'message' },
+        actions: [
+          {
+            type: 'button',
+            action_id: RISK.acknowledgeAction,
+            block_id: RISK.escalationActionsBlock,
+            value: id,
+            action_ts: '1700000000.000400',
+          },
+        ],
       });
     },
   },
