@@ -163,22 +163,25 @@ export async function listOpenItems(
  * completed or terminated engagement (they no longer climb or wait on anyone).
  */
 export async function escalationsReaching(db: Db | Trx, teamId: string, userId: string) {
-  return db
-    .selectFrom('escalation')
-    .innerJoin('engagement', (j) =>
-      j
-        .onRef('engagement.id', '=', 'escalation.engagement_id')
-        .on('engagement.team_id', '=', teamId),
-    )
-    .selectAll('escalation')
-    .select('engagement.slug')
-    .where('escalation.team_id', '=', teamId)
-    .where('escalation.state', '=', 'open')
-    .where('engagement.stage', 'not in', [...FINAL_STAGES])
-    .where(({ eb, val }) => eb(val(userId), '=', eb.fn.any('escalation.reached_ids')))
-    .orderBy('escalation.raised_at')
-    .limit(50)
-    .execute();
+  return (
+    db
+      .selectFrom('escalation')
+      .innerJoin('engagement', (j) =>
+        j
+          .onRef('engagement.id', '=', 'escalation.engagement_id')
+          .on('engagement.team_id', '=', teamId),
+      )
+      .selectAll('escalation')
+      .select('engagement.slug')
+      .where('escalation.team_id', '=', teamId)
+      .where('escalation.state', '=', 'open')
+      .where('engagement.stage', 'not in', [...FINAL_STAGES])
+      // `@>` (not `= any(...)`) so the partial GIN index escalation_open_reached answers it.
+      .where(sql<boolean>`escalation.reached_ids @> array[${userId}]::text[]`)
+      .orderBy('escalation.raised_at')
+      .limit(50)
+      .execute()
+  );
 }
 
 /** Risks not closed of the running engagements whose operator is `userId`, or of all when `all`. */

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceCounts, listTransitions } from '../../src/db/governance-repository.js';
+import { escalationsReaching } from '../../src/db/risk-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createEngagement } from '../support/factories.js';
 
@@ -60,5 +61,28 @@ describe('governance queries', () => {
     const counts = await governanceCounts(t.db, 'T0AMOS', ids, new Date(), '2026-12-01');
     expect([...counts.keys()].sort()).toEqual([...ids].sort());
     expect(counts.get(ids[0]!)).toMatchObject({ changesApproved: 0, deliverablesReturned: 0 });
+  });
+
+  it('find the open escalations that reached a person through the partial GIN index', async () => {
+    // 4,000 escalations, one in eight open, each reached two of 200 people; U0ME reached 5 open.
+    await sql`
+      insert into escalation
+        (team_id, engagement_id, ref, category, severity, needed, state, level, step, level_since,
+         due_at, reached_ids, raised_by, raised_at, updated_at)
+      select 'T0AMOS', ${ids[0]}, 'ES-' || g, 'scope', 'low', 'n',
+        case when g % 8 = 0 then 'open' else 'resolved' end, 1, 0, now(), now() + interval '1 day',
+        case when g % 8 = 0 and g <= 40 then array['U0ME', 'U' || (g % 200)]
+             else array['U' || (g % 200), 'U' || ((g + 7) % 200)] end,
+        'U0X', now(), now()
+      from generate_series(1, 4000) g`.execute(t.db);
+    await sql`analyze escalation`.execute(t.db);
+    const reaching = await escalationsReaching(t.db, 'T0AMOS', 'U0ME');
+    expect(reaching.map((e) => e.ref).sort()).toEqual(['ES-16', 'ES-24', 'ES-32', 'ES-40', 'ES-8']);
+    const plan = await sql<{ 'QUERY PLAN': string }>`
+      explain select id from escalation
+      where team_id = 'T0AMOS' and state = 'open' and reached_ids @> array['U0ME']::text[]`.execute(
+      t.db,
+    );
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('escalation_open_reached');
   });
 });
