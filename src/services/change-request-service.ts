@@ -23,7 +23,7 @@ import { amendScope } from '../domain/scope-version.js';
 import { loadActor } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
-import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { resolveAndLock, resolveEngagement } from './engagement-lifecycle-service.js';
 import { approvalRequested, scopeAmended } from './follow-up.js';
 import { actorWith } from './read-access.js';
 import { rescheduleScopeDueDates } from './scheduler-service.js';
@@ -44,13 +44,7 @@ export interface RaiseChangeRequest extends ChangeRequestInput {
  */
 export async function raiseChangeRequest(deps: ServiceDeps, request: RaiseChangeRequest) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     await checkMayRaise(change, engagement);
     const scope = await findScopeVersion(change.trx, change.teamId, engagement.id);
     const draft = check(

@@ -18,7 +18,7 @@ import { normalizeRef } from '../domain/refs.js';
 import { itemInScope } from '../domain/scope-version.js';
 import { check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
-import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { resolveAndLock, resolveEngagement } from './engagement-lifecycle-service.js';
 import { homesChanged } from './follow-up.js';
 import { actorWith } from './read-access.js';
 
@@ -39,13 +39,7 @@ export async function submitDeliverable(
   request: Target & { scopeRef?: string; link?: string; summary?: string },
 ) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     await change.authorize('partner_act');
     await assertPartnerMayAct(change.trx, change.teamId, engagement, change.actor.userId);
     const scope = await findScopeVersion(change.trx, change.teamId, engagement.id);
@@ -164,13 +158,7 @@ export async function reviewDeliverable(
 ) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
     await change.authorize('review_deliverables');
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     const ref = normalizeRef(request.ref) ?? request.ref;
     const row = await lockDeliverableByRef(change.trx, change.teamId, engagement.id, ref);
     if (!row) return notFound(`${engagementLabel(engagement.slug)} has no deliverable ${ref}.`);

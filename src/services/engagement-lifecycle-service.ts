@@ -56,6 +56,18 @@ export function haltOf(row: {
     : {};
 }
 
+/**
+ * The engagement a request names (its slug, else the partner channel it came from), locked for
+ * the rest of the change: what every service that raises or submits something starts with.
+ */
+export async function resolveAndLock(
+  change: Change,
+  target: { readonly slug?: string | undefined; readonly channelId?: string | undefined },
+): Promise<EngagementRow> {
+  const found = await resolveEngagement(change.trx, change.teamId, target.slug, target.channelId);
+  return lockEngagementRow(change, found.id);
+}
+
 export interface LockedEngagement {
   readonly engagement: EngagementRow;
   readonly facts: EngagementFacts;

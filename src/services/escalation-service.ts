@@ -34,7 +34,11 @@ import {
   type ServiceDeps,
 } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
-import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import {
+  lockEngagementRow,
+  resolveAndLock,
+  resolveEngagement,
+} from './engagement-lifecycle-service.js';
 import { JOB } from './follow-up.js';
 import { actorWith } from './read-access.js';
 import {
@@ -227,13 +231,7 @@ export async function raiseEscalation(
   request: RaiseTarget & { input: EscalationInput },
 ) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     await assertMayRaise(change, engagement);
     const slug = engagement.slug;
     if (request.formId) {

@@ -17,7 +17,7 @@ import {
   validateRisk,
 } from '../domain/risk.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
-import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { lockEngagementRow, resolveAndLock } from './engagement-lifecycle-service.js';
 import {
   assertMayRaise,
   copiesMoved,
@@ -49,13 +49,7 @@ export async function raiseRisk(
   request: RaiseTarget & { input: RiskInput },
 ): Promise<RiskRaised> {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     await assertMayRaise(change, engagement);
     if (request.formId) {
       const earlier = await findByForm(change.trx, change.teamId, 'risk', request.formId);
@@ -164,13 +158,7 @@ export async function moveRiskByRef(
   request: RaiseTarget & { ref: string; move: RiskMove },
 ) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     const ref = normalizeRef(request.ref) ?? request.ref;
     const risk = await lockRiskByRef(change.trx, change.teamId, engagement.id, ref);
     if (!risk) return notFound(`${engagementLabel(engagement.slug)} has no risk ${ref}.`);

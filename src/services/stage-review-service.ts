@@ -18,7 +18,7 @@ import { normalizeRef } from '../domain/refs.js';
 import { checkStageOutcome, stageScopeItems, waitingDeliverables } from '../domain/stage-review.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 import { assertPartnerMayAct } from './charter-service.js';
-import { lockEngagementRow, resolveEngagement } from './engagement-lifecycle-service.js';
+import { lockEngagementRow, resolveAndLock } from './engagement-lifecycle-service.js';
 import { approvalRequested } from './follow-up.js';
 
 export const STAGE_REVIEW = 'stage_review';
@@ -67,13 +67,7 @@ export async function submitStageOutcome(
   },
 ) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const engagement = await lockEngagementRow(change, found.id);
+    const engagement = await resolveAndLock(change, request);
     await change.authorize('partner_act');
     await assertPartnerMayAct(change.trx, change.teamId, engagement, change.actor.userId);
     const { checkpoint } = await findCheckpoint(
