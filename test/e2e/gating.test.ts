@@ -332,7 +332,9 @@ describe('AMOS_GATING_MODE=warn', () => {
   it('records no warning when Slack refuses to post it: the join and a slack.error instead', async () => {
     const { engagement, channelId, members } = await partnerEngagement(warn);
     const partner = members[0] as string;
-    warn.fake.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
+    // Only this channel's ephemeral fails: an earlier test's job still running must not take it.
+    await warn.app.idle();
+    warn.fake.failNext('chat.postEphemeral', { error: 'user_not_in_channel', channel: channelId });
     await join(warn, channelId, partner);
 
     await eventually(async () => {
