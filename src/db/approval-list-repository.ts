@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
-import type { ApprovalMessageRow, ApprovalRequestRow } from './approval-repository.js';
+import {
+  type ApprovalMessageRow,
+  type ApprovalRequestRow,
+  REQUEST_ENGAGEMENT_FIELDS,
+  splitRequestRow,
+} from './approval-repository.js';
 import type { Db, Trx } from './database.js';
 import type { ScopeItemRow, StageCheckpointRow } from './scope-repository.js';
 
@@ -36,15 +41,7 @@ export async function listWaitingApprovals(
     .selectFrom('approval_request')
     .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
     .selectAll('approval_request')
-    .select([
-      'engagement.slug as e_slug',
-      'engagement.name as e_name',
-      'engagement.client as e_client',
-      'engagement.stage as e_stage',
-      'engagement.sponsor_ids as e_sponsor_ids',
-      'engagement.escalation_path as e_escalation_path',
-      sql<string>`count(*) over ()`.as('total'),
-    ])
+    .select([...REQUEST_ENGAGEMENT_FIELDS, sql<string>`count(*) over ()`.as('total')])
     .where('approval_request.team_id', '=', teamId)
     .where('engagement.team_id', '=', teamId)
     .where('approval_request.status', '=', 'pending')
@@ -59,30 +56,7 @@ export async function listWaitingApprovals(
     .execute();
   return {
     total: Number(found[0]?.total ?? 0),
-    rows: found.map((row) => {
-      const {
-        e_slug,
-        e_name,
-        e_client,
-        e_stage,
-        e_sponsor_ids,
-        e_escalation_path,
-        total,
-        ...request
-      } = row;
-      return {
-        request: request as ApprovalRequestRow,
-        engagement: {
-          id: request.engagement_id,
-          slug: e_slug,
-          name: e_name,
-          client: e_client,
-          stage: e_stage,
-          sponsor_ids: e_sponsor_ids,
-          escalation_path: e_escalation_path,
-        },
-      };
-    }),
+    rows: found.map(({ total: _total, ...row }) => splitRequestRow(row)),
   };
 }
 

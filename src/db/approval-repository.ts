@@ -125,6 +125,43 @@ export async function findApprovalRequest(
     .executeTakeFirst();
 }
 
+/** The engagement fields read with a request (every rendering of a request shows them). */
+export const REQUEST_ENGAGEMENT_FIELDS = [
+  'engagement.slug as e_slug',
+  'engagement.name as e_name',
+  'engagement.client as e_client',
+  'engagement.stage as e_stage',
+  'engagement.sponsor_ids as e_sponsor_ids',
+  'engagement.escalation_path as e_escalation_path',
+] as const;
+
+interface RequestWithEngagementFields {
+  readonly engagement_id: string;
+  readonly e_slug: string;
+  readonly e_name: string;
+  readonly e_client: string;
+  readonly e_stage: string;
+  readonly e_sponsor_ids: string[];
+  readonly e_escalation_path: unknown;
+}
+
+/** A row read with REQUEST_ENGAGEMENT_FIELDS, split into the request and its engagement. */
+export function splitRequestRow<R extends RequestWithEngagementFields>(row: R) {
+  const { e_slug, e_name, e_client, e_stage, e_sponsor_ids, e_escalation_path, ...request } = row;
+  return {
+    request: request as unknown as ApprovalRequestRow,
+    engagement: {
+      id: row.engagement_id,
+      slug: e_slug,
+      name: e_name,
+      client: e_client,
+      stage: e_stage,
+      sponsor_ids: e_sponsor_ids,
+      escalation_path: e_escalation_path as R['e_escalation_path'],
+    },
+  };
+}
+
 /**
  * A request of the workspace with the engagement fields its messages show, in one statement
  * (every rendering of a request reads it: lists, App Home, copies).
@@ -135,32 +172,12 @@ export async function findApprovalWithEngagement(db: Db | Trx, teamId: string, i
     .selectFrom('approval_request')
     .innerJoin('engagement', 'engagement.id', 'approval_request.engagement_id')
     .selectAll('approval_request')
-    .select([
-      'engagement.slug as e_slug',
-      'engagement.name as e_name',
-      'engagement.client as e_client',
-      'engagement.stage as e_stage',
-      'engagement.sponsor_ids as e_sponsor_ids',
-      'engagement.escalation_path as e_escalation_path',
-    ])
+    .select(REQUEST_ENGAGEMENT_FIELDS)
     .where('approval_request.team_id', '=', teamId)
     .where('engagement.team_id', '=', teamId)
     .where('approval_request.id', '=', id)
     .executeTakeFirst();
-  if (!row) return undefined;
-  const { e_slug, e_name, e_client, e_stage, e_sponsor_ids, e_escalation_path, ...request } = row;
-  return {
-    request: request as ApprovalRequestRow,
-    engagement: {
-      id: request.engagement_id,
-      slug: e_slug,
-      name: e_name,
-      client: e_client,
-      stage: e_stage,
-      sponsor_ids: e_sponsor_ids,
-      escalation_path: e_escalation_path,
-    },
-  };
+  return row ? splitRequestRow(row) : undefined;
 }
 
 /**

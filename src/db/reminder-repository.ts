@@ -100,40 +100,45 @@ async function storeReminders(
   return rows.map((r) => r.key);
 }
 
+/** Cancels the pending and held reminders whose `column` is `id`. */
+async function cancelReminders(
+  trx: Trx,
+  teamId: string,
+  column: 'subject_id' | 'engagement_id',
+  id: string,
+  now: Date,
+  why: string,
+): Promise<number> {
+  const result = await trx
+    .updateTable('scheduled_reminder')
+    .set({ status: 'cancelled', outcome: why, finished_at: now })
+    .where('team_id', '=', teamId)
+    .where(column, '=', id)
+    .where('status', 'in', ['pending', 'held'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Cancels every pending reminder about a subject (an approval decided, an item removed). */
-export async function cancelRemindersFor(
+export function cancelRemindersFor(
   trx: Trx,
   teamId: string,
   subjectId: string,
   now: Date,
   why: string,
 ): Promise<number> {
-  const result = await trx
-    .updateTable('scheduled_reminder')
-    .set({ status: 'cancelled', outcome: why, finished_at: now })
-    .where('team_id', '=', teamId)
-    .where('subject_id', '=', subjectId)
-    .where('status', 'in', ['pending', 'held'])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return cancelReminders(trx, teamId, 'subject_id', subjectId, now, why);
 }
 
 /** Cancels every pending or held reminder of an engagement (it was terminated or completed). */
-export async function cancelEngagementReminders(
+export function cancelEngagementReminders(
   trx: Trx,
   teamId: string,
   engagementId: string,
   now: Date,
   why: string,
 ): Promise<number> {
-  const result = await trx
-    .updateTable('scheduled_reminder')
-    .set({ status: 'cancelled', outcome: why, finished_at: now })
-    .where('team_id', '=', teamId)
-    .where('engagement_id', '=', engagementId)
-    .where('status', 'in', ['pending', 'held'])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return cancelReminders(trx, teamId, 'engagement_id', engagementId, now, why);
 }
 
 /**
