@@ -8,7 +8,7 @@ import { ZodError } from 'zod';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import type { EnqueueOptions, JobSender, ServiceDeps } from '../services/change.js';
+import type { EnqueueOptions, JobSender, PreparedJob, ServiceDeps } from '../services/change.js';
 import type { JobDefinition } from './job.js';
 import { jobContext } from './job-context.js';
 import { RunAgainLater, SlackCallFailed } from './slack-failure.js';
@@ -21,6 +21,54 @@ interface Envelope {
   readonly key: string;
   readonly attempt: number;
   readonly payload: unknown;
+}
+
+/** A job as pg-boss's `insert` takes it (its JSON array, one row each). */
+interface InsertRow {
+  readonly id?: string;
+  readonly name: string;
+  readonly data: Envelope;
+  readonly singletonKey: string;
+  /** An ISO time, or an interval from the database's now() ("2.5 seconds"). */
+  readonly startAfter?: string;
+}
+
+/** What `prepare` hands a change: the row it will insert. */
+interface QueuedJob extends PreparedJob {
+  readonly row: InsertRow;
+}
+
+/** A queue's fetch loop in this process. */
+interface FetchLoop {
+  /** Ids of the jobs it is running now. */
+  readonly active: Set<string>;
+  /** Fetch now (jobs were committed here), not after the poll interval. */
+  wake(): void;
+  /** Resolves once the loop has stopped. */
+  done: Promise<void>;
+}
+
+/** As pg-boss's `send` reads `startAfter`: a Date, or seconds from the database's now(). */
+function startAfterText(startAfter: Date | number | undefined): string | undefined {
+  if (startAfter instanceof Date) return startAfter.toISOString();
+  if (typeof startAfter === 'number' && startAfter > 0) return `${startAfter} seconds`;
+  return undefined;
+}
+
+/**
+ * The rows to insert, each job once: a `once` job by its id (the first given is kept, as a
+ * second `send` of the key would have been a no-op), any other by its whole row.
+ */
+function distinctRows(jobs: readonly QueuedJob[]): InsertRow[] {
+  const seen = new Set<string>();
+  const rows: InsertRow[] = [];
+  for (const { row } of jobs) {
+    const identity = row.id ? `${row.name}\u0000${row.id}` : JSON.stringify(row);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /** What workers need to carry jobs out. */
@@ -137,61 +185,50 @@ export async function startJobQueue(options: {
     }
   });
 
-  const workerIds = new Map<string, string[]>();
+  /** Each queue's fetch loop in this process (startWorkers), woken by `committed`. */
+  const loops = new Map<string, FetchLoop>();
   let running = 0;
+  let stopping = false;
+
+  function prepare(name: string, payload: unknown, enqueue: EnqueueOptions): QueuedJob {
+    const def = byName.get(name);
+    if (!def) throw new Error(`no job named ${name} is registered`);
+    const data: Envelope = { key: enqueue.key, attempt: 1, payload: def.payload.parse(payload) };
+    const delayMs = def.delayMs?.(config);
+    const startAfter = startAfterText(enqueue.startAfter ?? (delayMs ? delayMs / 1000 : undefined));
+    return {
+      name,
+      row: {
+        ...(def.kind === 'once' ? { id: idForKey(name, enqueue.key) } : {}),
+        name,
+        data,
+        singletonKey: enqueue.key,
+        ...(startAfter === undefined ? {} : { startAfter }),
+      },
+    };
+  }
 
   const sender: JobSender = {
-    async send(trx, name, payload, enqueue: EnqueueOptions) {
-      const def = byName.get(name);
-      if (!def) throw new Error(`no job named ${name} is registered`);
-      const data: Envelope = { key: enqueue.key, attempt: 1, payload: def.payload.parse(payload) };
-      const delayMs = def.delayMs?.(config);
-      const startAfter = enqueue.startAfter ?? (delayMs ? delayMs / 1000 : undefined);
-      const id = await boss.send(name, data, {
-        db: sqlAdapter(trx),
-        singletonKey: enqueue.key,
-        ...(def.kind === 'once' ? { id: idForKey(name, enqueue.key) } : {}),
-        ...(startAfter !== undefined ? { startAfter } : {}),
-      });
-      if (!id && def.kind === 'latest') throw new Error(`job queue ${name} does not exist`);
+    prepare,
+    async sendPrepared(trx, prepared) {
+      const rows = distinctRows(prepared as readonly QueuedJob[]);
+      if (rows.length === 0) return;
+      // One INSERT ... SELECT from a JSON array (pg-boss's `insert`), in the caller's
+      // transaction; a `once` job's id is its key's, so a key already queued (or done) is left
+      // as it is (ON CONFLICT DO NOTHING).
+      await boss.insert(rows, { db: sqlAdapter(trx) });
+    },
+    async send(trx, name, payload, enqueue) {
+      await sender.sendPrepared(trx, [prepare(name, payload, enqueue)]);
     },
     async sendMany(trx, name, jobs) {
-      const def = byName.get(name);
-      if (!def) throw new Error(`no job named ${name} is registered`);
-      if (def.kind !== 'once') throw new Error(`sendMany is for once jobs, not ${name}`);
-      if (jobs.length === 0) return;
-      const delayMs = def.delayMs?.(config);
-      // One INSERT ... SELECT from a JSON array; each job's id is its key's, so a key already
-      // queued (or done) is left as it is (ON CONFLICT DO NOTHING), as with send.
-      await boss.insert(
-        jobs.map(({ payload, options }) => {
-          const startAfter =
-            options.startAfter ?? (delayMs ? new Date(Date.now() + delayMs) : undefined);
-          const data: Envelope = {
-            key: options.key,
-            attempt: 1,
-            payload: def.payload.parse(payload),
-          };
-          return {
-            id: idForKey(name, options.key),
-            name,
-            data,
-            singletonKey: options.key,
-            ...(startAfter === undefined
-              ? {}
-              : {
-                  startAfter:
-                    typeof startAfter === 'number'
-                      ? `${startAfter} seconds`
-                      : startAfter.toISOString(),
-                }),
-          };
-        }),
-        { db: sqlAdapter(trx) },
+      await sender.sendPrepared(
+        trx,
+        jobs.map(({ payload, options }) => prepare(name, payload, options)),
       );
     },
     committed(names) {
-      for (const name of names) for (const id of workerIds.get(name) ?? []) boss.notifyWorker(id);
+      for (const name of names) loops.get(name)?.wake();
     },
   };
 
@@ -211,22 +248,32 @@ export async function startJobQueue(options: {
       );
       await boss.complete(def.name, job.id, { continued: true }, { db: adapter });
     });
-    for (const id of workerIds.get(def.name) ?? []) boss.notifyWorker(id);
+    loops.get(def.name)?.wake();
   }
 
-  /** Cancels the other queued jobs of a `latest` key: this run renders what they would. */
-  async function cancelSuperseded(def: JobDefinition, job: PgBoss.Job<Envelope>) {
-    const { rows } = await boss
-      .getDb()
-      .executeSql(
-        `select id from ${JOB_SCHEMA}.job where name = $1 and singleton_key = $2 and state < 'active' and id <> $3`,
-        [def.name, job.data.key, job.id],
-      );
-    const ids = (rows as { id: string }[]).map((r) => r.id);
-    if (ids.length > 0) await boss.cancel(def.name, ids);
+  /**
+   * Cancels the other queued jobs of the batch's `latest` keys, in one statement: each run
+   * renders what they would (a batch holds at most one job per key: pg-boss's singleton fetch).
+   */
+  async function cancelSuperseded(def: JobDefinition, jobs: readonly PgBoss.Job<Envelope>[]) {
+    await boss.getDb().executeSql(
+      `update ${JOB_SCHEMA}.job set state = 'cancelled', completed_on = now()
+         where name = $1 and singleton_key = any($2::text[]) and state < 'active'
+           and not (id = any($3::uuid[]))`,
+      [def.name, [...new Set(jobs.map((j) => j.data.key))], jobs.map((j) => j.id)],
+    );
   }
 
-  async function runJob(def: JobDefinition, job: PgBoss.Job<Envelope>, runtime: WorkerRuntime) {
+  /**
+   * Carries one job out. 'done': the handler finished, the job is completed with its batch;
+   * 'settled': already completed here (dropped, run again later, failed for good); a throw is
+   * an unexpected failure, which pg-boss retries.
+   */
+  async function runJob(
+    def: JobDefinition,
+    job: PgBoss.Job<Envelope>,
+    runtime: WorkerRuntime,
+  ): Promise<'done' | 'settled'> {
     const envelope = job.data;
     const log = { job: def.name, key: envelope.key, attempt: envelope.attempt };
     let payload: { teamId: string };
@@ -238,9 +285,8 @@ export async function startJobQueue(options: {
         'job payload invalid; dropped',
       );
       await boss.complete(def.name, job.id, { dropped: 'invalid payload' });
-      return;
+      return 'settled';
     }
-    if (def.kind === 'latest') await cancelSuperseded(def, job);
     const ctx = jobContext({
       runtime,
       teamId: payload.teamId,
@@ -253,11 +299,11 @@ export async function startJobQueue(options: {
     });
     try {
       await def.handle(ctx, payload);
-      await boss.complete(def.name, job.id);
+      return 'done';
     } catch (error) {
       if (error instanceof RunAgainLater) {
         await runAgain(def, job, envelope.attempt, error.delaySeconds);
-        return;
+        return 'settled';
       }
       if (!(error instanceof SlackCallFailed)) throw error;
       const { failure, method } = error;
@@ -267,13 +313,13 @@ export async function startJobQueue(options: {
           'rate limited; runs again after Retry-After',
         );
         await runAgain(def, job, envelope.attempt, failure.retryAfterSeconds);
-        return;
+        return 'settled';
       }
       if (failure.kind === 'transient' && envelope.attempt < settings.attempts) {
         const delay = (settings.retryDelayMs / 1000) * 2 ** (envelope.attempt - 1);
         logger.info({ ...log, error: failure.code, delay }, 'slack call failed; retrying');
         await runAgain(def, job, envelope.attempt + 1, delay);
-        return;
+        return 'settled';
       }
       logger.warn({ ...log, method, error: failure.code }, 'slack call failed for good');
       const report = await def.failure?.(ctx, payload, {
@@ -283,39 +329,120 @@ export async function startJobQueue(options: {
       });
       if (report) await ctx.reportFailure(report);
       await boss.complete(def.name, job.id, { failed: failure.code });
+      return 'settled';
     }
+  }
+
+  /**
+   * One fetched batch: the superseded jobs of its `latest` keys cancelled (one statement), every
+   * job run at once, then the finished ones completed together (one statement) and each
+   * unexpected failure failed, for pg-boss to retry. A batch that outlives the jobs' expiry is
+   * failed as pg-boss's own workers do (its jobs run again; delivery is once by key).
+   */
+  async function runBatch(
+    def: JobDefinition,
+    jobs: readonly PgBoss.Job<Envelope>[],
+    runtime: WorkerRuntime,
+    loop: FetchLoop,
+  ) {
+    running += jobs.length;
+    for (const job of jobs) loop.active.add(job.id);
+    try {
+      if (def.kind === 'latest') await cancelSuperseded(def, jobs);
+      const outcomes: (PromiseSettledResult<'done' | 'settled'> | undefined)[] = jobs.map(
+        () => undefined,
+      );
+      const all = Promise.all(
+        jobs.map((job, i) =>
+          runJob(def, job, runtime).then(
+            (value) => {
+              outcomes[i] = { status: 'fulfilled', value };
+            },
+            (reason: unknown) => {
+              outcomes[i] = { status: 'rejected', reason };
+            },
+          ),
+        ),
+      );
+      const expireMs = Math.max(1, ...jobs.map((j) => j.expireInSeconds)) * 1000;
+      const timer = new AbortController();
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        sleep(expireMs, true, { signal: timer.signal }).catch(() => false),
+      ]);
+      timer.abort();
+      const done = jobs.filter((_, i) => {
+        const o = outcomes[i];
+        return o?.status === 'fulfilled' && o.value === 'done';
+      });
+      if (done.length > 0) {
+        await boss.complete(
+          def.name,
+          done.map((j) => j.id),
+        );
+      }
+      for (const [i, job] of jobs.entries()) {
+        const o = outcomes[i];
+        if (o && o.status === 'fulfilled') continue;
+        const reason = o ? String(o.reason) : `handler execution exceeded ${expireMs}ms`;
+        logger.warn(
+          { job: def.name, key: job.data.key, err: reason, timedOut },
+          'job failed; pg-boss retries it',
+        );
+        await boss.fail(def.name, job.id, { error: reason });
+      }
+    } finally {
+      for (const job of jobs) loop.active.delete(job.id);
+      running -= jobs.length;
+    }
+  }
+
+  /**
+   * Fetches a queue's jobs in batches of up to its concurrency and runs them: at once when
+   * woken (a commit here enqueued some) or when the last batch was full, else every
+   * AMOS_JOB_POLL. A failed fetch or batch is logged and the loop goes on.
+   */
+  function startLoop(def: JobDefinition, runtime: WorkerRuntime): FetchLoop {
+    const batchSize = def.concurrency ?? 5;
+    let notified = false;
+    let nap: AbortController | undefined;
+    const loop: FetchLoop = {
+      active: new Set(),
+      wake() {
+        notified = true;
+        nap?.abort();
+      },
+      done: Promise.resolve(),
+    };
+    loop.done = (async () => {
+      while (!stopping) {
+        notified = false;
+        let fetched = 0;
+        try {
+          const jobs = await boss.fetch<Envelope>(def.name, { batchSize, includeMetadata: true });
+          fetched = jobs.length;
+          // Fetched jobs run even when a stop began meanwhile: the stop waits for them.
+          if (jobs.length > 0) await runBatch(def, jobs, runtime, loop);
+        } catch (error) {
+          logger.warn(
+            { job: def.name, err: error instanceof Error ? error.message : String(error) },
+            'job queue error (it keeps going)',
+          );
+        }
+        if (stopping || notified || fetched >= batchSize) continue;
+        nap = new AbortController();
+        await sleep(settings.pollMs, undefined, { signal: nap.signal }).catch(() => undefined);
+        nap = undefined;
+      }
+    })();
+    return loop;
   }
 
   return {
     sender,
     async startWorkers(runtime) {
       for (const def of registry) {
-        const batchSize = def.concurrency ?? 5;
-        const id: string = await boss.work<Envelope>(
-          def.name,
-          { batchSize, pollingIntervalSeconds: settings.pollMs / 1000, includeMetadata: true },
-          async (jobs) => {
-            running += jobs.length;
-            try {
-              const results = await Promise.allSettled(jobs.map((j) => runJob(def, j, runtime)));
-              const failed = results.flatMap((r, i) =>
-                r.status === 'rejected' ? [{ job: jobs[i], reason: r.reason }] : [],
-              );
-              for (const { job, reason } of failed) {
-                logger.warn(
-                  { job: def.name, key: job?.data.key, err: String(reason) },
-                  'job failed; pg-boss retries it',
-                );
-                if (job) await boss.fail(def.name, job.id, { error: String(reason) });
-              }
-            } finally {
-              running -= jobs.length;
-            }
-            // A full batch suggests more are waiting: fetch again now, not after the interval.
-            if (jobs.length >= batchSize) boss.notifyWorker(id);
-          },
-        );
-        workerIds.set(def.name, [...(workerIds.get(def.name) ?? []), id]);
+        if (!loops.has(def.name)) loops.set(def.name, startLoop(def, runtime));
       }
     },
     async idle(timeoutMs = 10_000) {
@@ -342,7 +469,24 @@ export async function startJobQueue(options: {
       }
     },
     async stop() {
-      await boss.stop({ graceful: true, wait: true, timeout: settings.slackTimeoutMs * 4 + 2_000 });
+      // Stop fetching, let running batches finish (bounded), fail what still runs (another
+      // worker runs it again), then close pg-boss's connections.
+      stopping = true;
+      for (const loop of loops.values()) loop.wake();
+      const bound = sleep(settings.slackTimeoutMs * 4 + 2_000, 'timeout' as const);
+      const finished = await Promise.race([
+        Promise.all([...loops.values()].map((l) => l.done)).then(() => 'done' as const),
+        bound,
+      ]);
+      if (finished === 'timeout') {
+        for (const [name, loop] of loops) {
+          if (loop.active.size === 0) continue;
+          for (const id of loop.active) {
+            await boss.fail(name, id, { error: 'shut down while active' }).catch(() => undefined);
+          }
+        }
+      }
+      await boss.stop({ graceful: true, wait: true, timeout: 1_000 });
     },
   };
 }

@@ -44,9 +44,24 @@ export interface EnqueueOptions {
   readonly startAfter?: Date | number;
 }
 
+/** A job checked against its definition (payload parsed, id and start computed), not yet inserted. */
+export interface PreparedJob {
+  readonly name: string;
+}
+
 /** Puts follow-up jobs into a change's own transaction (implemented in src/jobs/queue.ts). */
 export interface JobSender {
   send(trx: Trx, name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
+  /**
+   * Checks a job for a later `sendPrepared` (throws when its payload is not what the job
+   * accepts, or no job has that name), so a change refuses a bad job where it enqueues it.
+   */
+  prepare(name: string, payload: unknown, options: EnqueueOptions): PreparedJob;
+  /**
+   * Prepared jobs of any names in one statement, each keyed as with `send` (a `once` key already
+   * queued, or given twice, kept as it is first; a `latest` job given twice alike, once).
+   */
+  sendPrepared(trx: Trx, jobs: readonly PreparedJob[]): Promise<void>;
   /**
    * Many jobs of one name in one statement (the scheduler's deliveries): each keyed as with
    * `send`, a key already queued kept as it is.
@@ -101,7 +116,9 @@ export interface Change {
   record(spec: RecordSpec): Promise<ChainedRecord>;
   /**
    * Enqueues a follow-up job (a Slack effect) in this transaction: it exists if and only if
-   * the change commits, and runs after the commit.
+   * the change commits, and runs after the commit. The payload is checked here (a bad one
+   * throws); the change's jobs are inserted together, in one statement, when its work is done
+   * and before it commits.
    */
   enqueue(name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
 }
@@ -131,6 +148,7 @@ export async function runChange<T>(
   work: (change: Change) => Promise<T>,
 ): Promise<T> {
   const enqueued = new Set<string>();
+  const pending: PreparedJob[] = [];
   const request = deps.request && !deps.request.claimed ? deps.request : undefined;
   const result = await deps.db.transaction().execute(async (trx) => {
     if (request) {
@@ -165,12 +183,14 @@ export async function runChange<T>(
         }),
       async enqueue(name, payload, options) {
         if (!deps.jobs) return;
-        await deps.jobs.send(trx, name, payload, options);
+        pending.push(deps.jobs.prepare(name, payload, options));
         enqueued.add(name);
       },
     };
     const result = await work(change);
     await deps.followUp?.(change, result);
+    // Every job of the change in one insert, in its transaction (one statement, not one each).
+    if (deps.jobs && pending.length > 0) await deps.jobs.sendPrepared(trx, pending);
     return result;
   });
   if (request) request.claimed = true;

@@ -91,12 +91,58 @@ describe('change.enqueue', () => {
     expect(users).not.toContain('U0MALLORY');
   });
 
+  it("inserts a change's jobs together in one statement, a key given twice once (the first)", async () => {
+    const calls: string[] = [];
+    const sender = queue.sender;
+    const spied: ServiceDeps = {
+      ...deps,
+      jobs: {
+        ...sender,
+        send: (...args) => {
+          calls.push('send');
+          return sender.send(...args);
+        },
+        sendPrepared: (trx, jobs) => {
+          calls.push(`sendPrepared:${jobs.length}`);
+          return sender.sendPrepared(trx, jobs);
+        },
+      },
+    };
+    await runChange(spied, TEAM, 'U0ADMIN', async (change) => {
+      await change.enqueue('notify-role-change', notice('U0FIRST'), { key: 'together' });
+      await change.enqueue('notify-role-change', notice('U0SECOND'), { key: 'together' });
+      await change.enqueue(
+        'publish-home',
+        { teamId: TEAM, userId: 'U0FIRST' },
+        { key: 'home:U0FIRST' },
+      );
+      await change.enqueue(
+        'publish-home',
+        { teamId: TEAM, userId: 'U0FIRST' },
+        { key: 'home:U0FIRST' },
+      );
+    });
+    expect(calls).toEqual(['sendPrepared:4']);
+    const kept = (await jobs('notify-role-change')).filter((j) => j.key === 'together');
+    expect(kept.map((j) => j.data.payload)).toEqual([notice('U0FIRST')]);
+    const homes = (await jobs('publish-home')).filter((j) => j.key === 'home:U0FIRST');
+    expect(homes).toHaveLength(1);
+  });
+
   it('refuses a payload its job does not accept, rolling the change back', async () => {
     await expect(
       runChange(deps, TEAM, 'U0ADMIN', (change) =>
         change.enqueue('notify-role-change', { teamId: TEAM }, { key: 'bad' }),
       ),
     ).rejects.toThrow();
+    // Refused where it is enqueued, not only when the change's jobs are inserted.
+    await expect(
+      runChange(deps, TEAM, 'U0ADMIN', async (change) => {
+        const enqueued = change.enqueue('notify-role-change', { teamId: TEAM }, { key: 'bad' });
+        await expect(enqueued).rejects.toThrow();
+        throw new Error('refused at the call');
+      }),
+    ).rejects.toThrow('refused at the call');
     expect((await jobs('notify-role-change')).filter((j) => j.key === 'bad')).toEqual([]);
   });
 });
