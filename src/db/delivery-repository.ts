@@ -17,7 +17,10 @@ export type Claim =
 /**
  * Claims the right to attempt the delivery `key`, committed before the Web API call: counts the
  * attempt (a crash after the call still counts as "may have posted") and leases it for
- * `leaseMs`, longer than one call can take, so no two attempts ever overlap.
+ * `leaseMs`, longer than one call can take, so no two attempts ever overlap. One statement
+ * when the claim is granted (the usual case): the row inserted, or its attempt counted if it
+ * is still being sent and no lease holds it (the upsert locks the row, so two claimers take
+ * turns and the second sees the first's lease); a second read only to say why not.
  */
 export async function claimDelivery(
   db: Db,
@@ -25,43 +28,48 @@ export async function claimDelivery(
   key: string,
   leaseMs: number,
 ): Promise<Claim> {
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('slack_delivery')
-      .values({ team_id: teamId, key, status: 'sending' })
-      .onConflict((oc) => oc.columns(['team_id', 'key']).doNothing())
-      .execute();
-    const row = await trx
-      .selectFrom('slack_delivery')
-      .select([
-        'status',
-        'channel_id',
-        'ts',
-        'attempts',
-        'created_at',
-        sql<number>`greatest(0, extract(epoch from (lease_until - now())) * 1000)`.as('lease_left'),
-      ])
-      .where('team_id', '=', teamId)
-      .where('key', '=', key)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    if (row.status === 'sent' || row.status === 'done')
-      return { state: 'sent', channelId: row.channel_id, ts: row.ts };
-    if (row.status === 'failed') return { state: 'failed' };
-    const leaseLeft = Number(row.lease_left ?? 0);
-    if (leaseLeft > 0) return { state: 'busy', retryInMs: Math.ceil(leaseLeft) };
-    await trx
-      .updateTable('slack_delivery')
-      .set({
-        attempts: sql`attempts + 1`,
-        lease_until: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-        updated_at: sql`now()`,
-      })
-      .where('team_id', '=', teamId)
-      .where('key', '=', key)
-      .execute();
-    return row.attempts > 0 ? { state: 'uncertain', since: row.created_at } : { state: 'fresh' };
-  });
+  const lease = sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`;
+  const claimed = await db
+    .insertInto('slack_delivery')
+    .values({ team_id: teamId, key, status: 'sending', attempts: 1, lease_until: lease })
+    .onConflict((oc) =>
+      oc
+        .columns(['team_id', 'key'])
+        .doUpdateSet({
+          attempts: sql`slack_delivery.attempts + 1`,
+          lease_until: lease,
+          updated_at: sql`now()`,
+        })
+        .where('slack_delivery.status', '=', 'sending')
+        .where((eb) =>
+          eb.or([
+            eb('slack_delivery.lease_until', 'is', null),
+            eb('slack_delivery.lease_until', '<=', sql<Date>`now()`),
+          ]),
+        ),
+    )
+    .returning(['attempts', 'created_at'])
+    .executeTakeFirst();
+  if (claimed) {
+    return claimed.attempts > 1
+      ? { state: 'uncertain', since: claimed.created_at }
+      : { state: 'fresh' };
+  }
+  const row = await db
+    .selectFrom('slack_delivery')
+    .select([
+      'status',
+      'channel_id',
+      'ts',
+      sql<number>`greatest(0, extract(epoch from (lease_until - now())) * 1000)`.as('lease_left'),
+    ])
+    .where('team_id', '=', teamId)
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  if (row.status === 'sent' || row.status === 'done')
+    return { state: 'sent', channelId: row.channel_id, ts: row.ts };
+  if (row.status === 'failed') return { state: 'failed' };
+  return { state: 'busy', retryInMs: Math.max(1, Math.ceil(Number(row.lease_left ?? 0))) };
 }
 
 /** Stores where the message landed; from now on every attempt finds it sent. */

@@ -211,5 +211,7 @@ describe('statements per decision, jobs included', () => {
     expect(perRisk.inserts).toBe(1);
     expect(perRisk.completes).toBeLessThanOrEqual(perRisk.fetches);
     expect(perRisk.supersedes).toBeLessThanOrEqual(perRisk.fetches);
+    // Each DM's ledger: the claim (one statement when granted) and where it landed.
+    expect(perRisk.ledger).toBeLessThanOrEqual(4 * 2);
   }, 60_000);
 });
