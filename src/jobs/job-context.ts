@@ -15,7 +15,7 @@ export function jobContext(options: {
   teamId: string;
   client: WebClient;
   job: JobContext['job'];
-  enqueueOutside: JobContext['enqueue'];
+  enqueueOutside: JobContext['enqueueAll'];
 }): JobContext {
   const { runtime, teamId, client, job } = options;
   const { deps } = runtime;
@@ -36,7 +36,8 @@ export function jobContext(options: {
       }
     },
     reportFailure: (report) => recordFailureOnce(deps, teamId, report),
-    enqueue: options.enqueueOutside,
+    enqueue: (name, payload, o) => options.enqueueOutside([{ name, payload, options: o }]),
+    enqueueAll: options.enqueueOutside,
   };
 }
 

@@ -63,6 +63,10 @@ export interface JobContext {
   reportFailure(report: FailureReport): Promise<void>;
   /** Enqueues another job as its own change (outside any service change). */
   enqueue(name: string, payload: unknown, options: EnqueueOptions): Promise<void>;
+  /** Enqueues several jobs together (one statement), as their own change. */
+  enqueueAll(
+    jobs: readonly { name: string; payload: unknown; options: EnqueueOptions }[],
+  ): Promise<void>;
 }
 
 export interface JobDefinition<P extends { teamId: string } = { teamId: string }> {

@@ -292,9 +292,12 @@ export async function startJobQueue(options: {
       teamId: payload.teamId,
       client: await runtime.clientFor(payload.teamId),
       job: { id: job.id, name: def.name, key: envelope.key, attempt: envelope.attempt },
-      enqueueOutside: async (name, p, o) => {
-        await db.transaction().execute((trx) => sender.send(trx, name, p, o));
-        sender.committed(new Set([name]));
+      enqueueOutside: async (jobs) => {
+        const rows = distinctRows(jobs.map((j) => prepare(j.name, j.payload, j.options)));
+        if (rows.length === 0) return;
+        // One statement, committed on its own (no transaction around it).
+        await boss.insert(rows, { db: sqlAdapter(db) });
+        sender.committed(new Set(rows.map((r) => r.name)));
       },
     });
     try {

@@ -81,8 +81,12 @@ export const updateApprovalCopies = defineJob({
       if (row?.status !== 'pending') return;
       audience = await waitingListsShowing(ctx.deps.db, p.teamId, row, audience, WAITING_LISTED);
     }
-    for (const userId of audience) {
-      await ctx.enqueue(PUBLISH_HOME, { teamId: p.teamId, userId }, { key: `home:${userId}` });
-    }
+    await ctx.enqueueAll(
+      [...audience].map((userId) => ({
+        name: PUBLISH_HOME,
+        payload: { teamId: p.teamId, userId },
+        options: { key: `home:${userId}` },
+      })),
+    );
   },
 });

@@ -148,9 +148,13 @@ describe('statements per decision, jobs included', () => {
     }
     const e = await reviewedEngagement(h, { sponsorIds: voters, requiredApprovals: 11 });
     h.fake.reset();
-    const { text } = await commandReply(h, OPERATOR, `scope ${e.slug} submit`);
-    expect(text).toContain('out for approval');
-    await h.app.idle();
+    const submitted = await measure('approval request submitted', 1, async () => {
+      const { text } = await commandReply(h, OPERATOR, `scope ${e.slug} submit`);
+      expect(text).toContain('out for approval');
+    });
+    // The change's jobs in one insert, and the App Home fan-out to the 13 it concerns (its
+    // copies job's) in one more, not one transaction each.
+    expect(submitted.inserts).toBe(2);
     const posts = approvalPosts(h, 'EX-1');
     const [request] = await h.db
       .selectFrom('approval_request')
