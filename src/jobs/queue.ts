@@ -422,7 +422,7 @@ export async function startJobQueue(options: {
         notified = false;
         let fetched = 0;
         try {
-          const jobs = await boss.fetch<Envelope>(def.name, { batchSize, includeMetadata: true });
+          const jobs = await boss.fetch<Envelope>(def.name, { batchSize });
           fetched = jobs.length;
           // Fetched jobs run even when a stop began meanwhile: the stop waits for them.
           if (jobs.length > 0) await runBatch(def, jobs, runtime, loop);

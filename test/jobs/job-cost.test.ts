@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL, RISK } from '../../src/slack/ids.js';
@@ -113,16 +115,45 @@ function summary(label: string, decisions: number) {
   };
 }
 
+/** CPU ms of PostgreSQL's processes (the postmaster's children), from /proc; 0 where not Linux. */
+let postmaster: number | undefined;
+function pgCpuMs(): number {
+  if (!postmaster) return 0;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== postmaster && Number(entry) !== postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
+}
+
 async function measure<T>(label: string, n: number, run: (i: number) => Promise<T>) {
   sent.length = 0;
   counting = true;
+  const app = process.cpuUsage();
+  const pgBefore = pgCpuMs();
   for (let i = 0; i < n; i += 1) {
     await run(i);
     await h.app.idle();
   }
   counting = false;
+  const used = process.cpuUsage(app);
+  console.log(
+    `${label}: CPU per decision: this process (app, driver, fake Slack) ${((used.user + used.system) / 1000 / n).toFixed(2)} ms, PostgreSQL ${((pgCpuMs() - pgBefore) / n).toFixed(2)} ms`,
+  );
   return summary(label, n);
 }
+
+// More for steadier CPU figures: JOB_COST_VOTES=60 JOB_COST_RISKS=30.
+const VOTES = Number(process.env.JOB_COST_VOTES ?? 10);
+const RISKS = Number(process.env.JOB_COST_RISKS ?? 5);
 
 let h: Harness;
 beforeAll(async () => {
@@ -130,6 +161,13 @@ beforeAll(async () => {
   // Inside working hours (Wednesday noon UTC), so DMs go at once.
   h = await startHarness({ clock: steppingClock(), env: { AMOS_JOB_POLL: '60s' } });
   await grantPeople(h);
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(h.db);
+  try {
+    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
+    postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    postmaster = undefined;
+  }
 });
 afterAll(async () => {
   pg.Client.prototype.query = original;
@@ -138,21 +176,24 @@ afterAll(async () => {
 
 describe('statements per decision, jobs included', () => {
   it('a vote (Approve button) that does not decide', async () => {
-    const voters = Array.from({ length: 10 }, (_, i) => `U0VOTE${i}`);
+    const voters = Array.from({ length: VOTES }, (_, i) => `U0VOTE${i}`);
     for (const id of voters) await grant(h.db, 'T0AMOS', id, 'executive');
     // As in the bench, the voted request is not among the first ten of the voters' waiting
     // lists, so a vote refreshes its copies and the voter's own App Home only.
     for (let i = 0; i < 10; i += 1) {
-      const older = await reviewedEngagement(h, { sponsorIds: voters, requiredApprovals: 11 });
+      const older = await reviewedEngagement(h, {
+        sponsorIds: voters,
+        requiredApprovals: VOTES + 1,
+      });
       await commandReply(h, OPERATOR, `scope ${older.slug} submit`);
     }
-    const e = await reviewedEngagement(h, { sponsorIds: voters, requiredApprovals: 11 });
+    const e = await reviewedEngagement(h, { sponsorIds: voters, requiredApprovals: VOTES + 1 });
     h.fake.reset();
     const submitted = await measure('approval request submitted', 1, async () => {
       const { text } = await commandReply(h, OPERATOR, `scope ${e.slug} submit`);
       expect(text).toContain('out for approval');
     });
-    // The change's jobs in one insert, and the App Home fan-out to the 13 it concerns (its
+    // The change's jobs in one insert, and the App Home fan-out to everyone it concerns (its
     // copies job's) in one more, not one transaction each.
     expect(submitted.inserts).toBe(2);
     const posts = approvalPosts(h, 'EX-1');
@@ -185,7 +226,7 @@ describe('statements per decision, jobs included', () => {
   it('a risk raised by a partner (DMs and App Homes of the operator and sponsors)', async () => {
     const e = await activeEngagement(h);
     const views: { private_metadata: string }[] = [];
-    for (let i = 0; i < 5; i += 1)
+    for (let i = 0; i < RISKS; i += 1)
       views.push((await openedView(h, e.partner, `risk ${e.slug}`)).view);
     await h.app.idle();
     const b = RISK.risk;
