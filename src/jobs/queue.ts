@@ -420,6 +420,7 @@ export async function startJobQueue(options: {
     loop.done = (async () => {
       while (!stopping) {
         notified = false;
+        const started = Date.now();
         let fetched = 0;
         try {
           const jobs = await boss.fetch<Envelope>(def.name, { batchSize });
@@ -432,9 +433,11 @@ export async function startJobQueue(options: {
             'job queue error (it keeps going)',
           );
         }
-        if (stopping || notified || fetched >= batchSize) continue;
+        // As pg-boss's workers: the poll interval counts from the start of this round.
+        const wait = settings.pollMs - (Date.now() - started);
+        if (stopping || notified || fetched >= batchSize || wait <= 100) continue;
         nap = new AbortController();
-        await sleep(settings.pollMs, undefined, { signal: nap.signal }).catch(() => undefined);
+        await sleep(wait, undefined, { signal: nap.signal }).catch(() => undefined);
         nap = undefined;
       }
     })();
