@@ -351,7 +351,12 @@ export async function startJobQueue(options: {
     running += jobs.length;
     for (const job of jobs) loop.active.add(job.id);
     try {
-      if (def.kind === 'latest') await cancelSuperseded(def, jobs);
+      // Superseding saves renders; a batch whose cancel failed (a database blip) still runs.
+      if (def.kind === 'latest') {
+        await cancelSuperseded(def, jobs).catch((error: unknown) =>
+          logger.warn({ job: def.name, err: String(error) }, 'superseded jobs not cancelled'),
+        );
+      }
       const outcomes: (PromiseSettledResult<'done' | 'settled'> | undefined)[] = jobs.map(
         () => undefined,
       );
