@@ -3,6 +3,8 @@ import { secondsUntilWorkingHours } from '../services/escalation-service.js';
 import { JOB } from '../services/follow-up.js';
 import {
   type GovernanceView,
+  governanceShown,
+  governanceShownNow,
   loadGovernanceView,
   rememberGovernanceCopy,
 } from '../services/governance-view-service.js';
@@ -18,10 +20,6 @@ export const SEND_GOVERNANCE_DM = JOB.sendGovernanceDm;
 export function governanceMessage(view: GovernanceView, recipientId: string | null) {
   return view.kind === 'risk' ? riskMessage(view) : escalationMessage(view, recipientId);
 }
-
-/** What a DM showed that a move changes. */
-const shown = (view: GovernanceView) =>
-  view.kind === 'risk' ? view.state : `${view.state}|${view.level}|${view.reachedIds.length}`;
 
 /**
  * DMs one person a risk (its internal audience) or an escalation (a level of its path): the DM
@@ -77,8 +75,8 @@ export const sendGovernanceDm = defineJob({
       ts: delivered.ts,
       recipientId: p.userId,
     });
-    const now = await loadGovernanceView(ctx.deps, p.teamId, p.subject, p.id);
-    if (now && (!delivered.postedNow || shown(now) !== shown(view))) {
+    const now = await governanceShownNow(ctx.deps, p.teamId, p.subject, p.id);
+    if (now !== undefined && (!delivered.postedNow || now !== governanceShown(view))) {
       await ctx.enqueue(
         UPDATE_GOVERNANCE_COPIES,
         { teamId: p.teamId, subject: p.subject, id: p.id },

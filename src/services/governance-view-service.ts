@@ -159,6 +159,31 @@ export async function loadGovernanceView(
   return subject === 'risk' ? loadRiskView(deps, teamId, id) : loadEscalationView(deps, teamId, id);
 }
 
+/** What a risk's or an escalation's DM shows that a move changes. */
+export function governanceShown(view: GovernanceView): string {
+  return view.kind === 'risk'
+    ? view.state
+    : `${view.state}|${view.level}|${view.reachedIds.length}`;
+}
+
+/**
+ * The same as `governanceShown` of the current view, read from the item's row alone (one
+ * statement, not the whole view): whether it moved while a DM of it was on its way. Undefined
+ * when it is gone.
+ */
+export async function governanceShownNow(
+  deps: ServiceDeps,
+  teamId: string,
+  subject: GovernanceSubject,
+  id: string,
+): Promise<string | undefined> {
+  if (subject === 'risk') return (await findRisk(deps.db, teamId, id))?.state;
+  const escalation = await findEscalation(deps.db, teamId, id);
+  return escalation
+    ? `${escalation.state}|${escalation.level}|${escalation.reached_ids.length}`
+    : undefined;
+}
+
 /** Stores a delivered DM of a risk or escalation, so it is updated in place when it moves. */
 export async function rememberGovernanceCopy(
   deps: ServiceDeps,

@@ -5,7 +5,14 @@ import type { RecordedCall } from '../../src/sandbox/fake-slack.js';
 import { verifyLog } from '../../src/services/decision-log-service.js';
 import { RISK } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
-import { commandReply, EXECS, json, OPERATOR, recordsOf } from '../support/approval-fixtures.js';
+import {
+  commandReply,
+  EXECS,
+  eventually,
+  json,
+  OPERATOR,
+  recordsOf,
+} from '../support/approval-fixtures.js';
 import { activeEngagement, openedView } from '../support/delivery-fixtures.js';
 import { grant } from '../support/factories.js';
 
@@ -491,6 +498,40 @@ describe('working hours', () => {
 });
 
 describe('risks from /amos risk', () => {
+  it('acknowledged while one of its DMs is on its way: that DM too ends showing it acknowledged', async () => {
+    const e = await engagement();
+    const { view } = await openedView(h, e.partner, `risk ${e.slug}`);
+    // Slack takes the first DM and answers only when the test says so.
+    h.fake.delayNext('chat.postMessage', 60_000, 1);
+    const submitted = await h.driver.viewSubmission(e.partner, {
+      callbackId: RISK.modal,
+      privateMetadata: view.private_metadata,
+      values: riskValues({ severity: 'medium', title: 'Held on its way' }),
+    });
+    expect(submitted.status).toBe(200);
+    const held = await h.fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Risk RK-1'),
+    );
+    // The other three DMs delivered and stored as copies.
+    const stored = () =>
+      h.db.selectFrom('governance_message').select('ts').where('team_id', '=', TEAM.id).execute();
+    const before = (await stored()).length;
+    await eventually(async () => expect((await stored()).length).toBe(before + 3));
+    const moved = await h.driver.command(OPERATOR, `risk ${e.slug} RK-1 ack`);
+    expect(moved.status).toBe(200);
+    // The move's own refresh has updated the copies stored so far, not the one on its way.
+    const riskUpdates = () =>
+      h.fake.callsTo('chat.update').filter((u) => String(u.args.text).startsWith('Risk RK-1'));
+    await eventually(() => expect(riskUpdates().length).toBeGreaterThanOrEqual(3));
+    expect(riskUpdates().filter((u) => u.args.ts === held.response.ts)).toEqual([]);
+    h.fake.releaseDelays();
+    await h.app.idle();
+    const updates = h.fake
+      .callsTo('chat.update')
+      .filter((u) => u.args.channel === held.response.channel && u.args.ts === held.response.ts);
+    expect(json(updates.at(-1)?.args.blocks)).toContain(`*Acknowledged* by <@${OPERATOR}>`);
+  });
+
   it('stores control characters and broadcasts harmlessly, once for a double submission, listed in status, moved by its owner', async () => {
     const e = await engagement();
     const { view } = await openedView(h, e.partner, `risk ${e.slug}`);
