@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ApprovalRequestRow, findApprovalRequest } from '../db/approval-repository.js';
 import {
   type ApprovalView,
   loadApprovalView,
@@ -20,6 +21,7 @@ export const SEND_APPROVAL_REQUEST = JOB.sendApprovalRequest;
  */
 /** What this DM showed that a vote can move (other copies being added does not matter here). */
 const shown = (view: ApprovalView) => `${view.status}|${view.votes.length}`;
+const shownNow = (row: ApprovalRequestRow) => `${row.status}|${row.votes.length}`;
 
 export const sendApprovalRequest = defineJob({
   name: SEND_APPROVAL_REQUEST,
@@ -42,8 +44,9 @@ export const sendApprovalRequest = defineJob({
       ts: delivered.ts,
       recipientId: p.userId,
     });
-    const now = await loadApprovalView(ctx.deps, p.teamId, p.approvalRequestId);
-    if (now && (!delivered.postedNow || shown(now) !== shown(view))) {
+    // Whether it moved meanwhile: its row alone (one statement), not the whole view again.
+    const now = await findApprovalRequest(ctx.deps.db, p.teamId, p.approvalRequestId);
+    if (now && (!delivered.postedNow || shownNow(now) !== shown(view))) {
       await ctx.enqueue(
         UPDATE_APPROVAL_COPIES,
         { teamId: p.teamId, approvalRequestId: p.approvalRequestId, homes: false },

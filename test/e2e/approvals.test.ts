@@ -398,3 +398,44 @@ describe('a copy Slack will not update', () => {
     expect(h.fake.violations).toEqual([]);
   });
 });
+
+// Last in the file: it leaves an EX-1 pending, which would make `approve EX-1` ambiguous above.
+describe('a vote while an approval DM is on its way', () => {
+  it('that DM too ends showing the vote', async () => {
+    const e = await reviewedEngagement(h, { requiredApprovals: 2 });
+    // Slack takes the first DM and answers only when the test says so.
+    h.fake.delayNext('chat.postMessage', 60_000, 1);
+    const submit = await h.driver.command(OPERATOR, `scope ${e.slug} submit`);
+    expect(submit.status).toBe(200);
+    const held = await h.fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('EX-1'),
+    );
+    const stored = () =>
+      h.db
+        .selectFrom('approval_message')
+        .innerJoin(
+          'approval_request',
+          'approval_request.id',
+          'approval_message.approval_request_id',
+        )
+        .select('approval_message.ts')
+        .where('approval_request.engagement_id', '=', e.id)
+        .execute();
+    await eventually(async () => expect(await stored()).toHaveLength(2));
+    const heldUser = String(held.args.channel);
+    const voter = EXECS.find((id) => !heldUser.includes(id)) ?? ERIN;
+    const vote = await h.driver.command(voter, `approve ${e.slug} EX-1`);
+    expect(vote.status).toBe(200);
+    // The vote's own refresh updates the two copies stored so far, not the one on its way.
+    const updates = () =>
+      h.fake.callsTo('chat.update').filter((u) => json(u.args.blocks).includes('1 of 2 approvals'));
+    await eventually(() => expect(updates().length).toBeGreaterThanOrEqual(2));
+    expect(updates().filter((u) => u.args.ts === held.response.ts)).toEqual([]);
+    h.fake.releaseDelays();
+    await h.app.idle();
+    const heldUpdates = h.fake
+      .callsTo('chat.update')
+      .filter((u) => u.args.channel === held.response.channel && u.args.ts === held.response.ts);
+    expect(json(heldUpdates.at(-1)?.args.blocks)).toContain(`1 of 2 approvals: <@${voter}>`);
+  });
+});
