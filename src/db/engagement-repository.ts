@@ -389,31 +389,31 @@ export async function listEngagementSummaries(
   rows: { id: string; slug: string; name: string; stage: string; created_at: Date }[];
   total: number;
 }> {
-  let query = db
-    .selectFrom('engagement')
-    .select([
-      'id',
-      'slug',
-      'name',
-      'stage',
-      'created_at',
-      sql<string>`count(*) over ()`.as('total'),
-    ])
-    .where('team_id', '=', teamId);
-  if (filter.partnerOrgIds) {
-    if (filter.partnerOrgIds.length === 0) return { rows: [], total: 0 };
-    query = query.where('partner_org_id', 'in', [...filter.partnerOrgIds]);
-  }
-  const found = await query.orderBy('created_at', 'desc').orderBy('slug').limit(limit).execute();
+  if (filter.partnerOrgIds?.length === 0) return { rows: [], total: 0 };
+  const ofOrgs = filter.partnerOrgIds
+    ? sql`and partner_org_id = any(${[...filter.partnerOrgIds]})`
+    : sql``;
+  // The count apart from the page: the page walks engagement_listed and stops at `limit`
+  // (`count(*) over ()` sorted every engagement of the workspace to return the first 40).
+  const { rows: found } = await sql<{
+    total: number;
+    id: string | null;
+    slug: string;
+    name: string;
+    stage: string;
+    created_at: Date;
+  }>`select t.total, p.* from (
+      select count(*)::int as total from engagement where team_id = ${teamId} ${ofOrgs}
+    ) t left join lateral (
+      select id, slug, name, stage, created_at from engagement
+      where team_id = ${teamId} ${ofOrgs}
+      order by created_at desc, slug limit ${limit}
+    ) p on true`.execute(db);
   return {
-    total: Number(found[0]?.total ?? 0),
-    rows: found.map(({ id, slug, name, stage, created_at }) => ({
-      id,
-      slug,
-      name,
-      stage,
-      created_at,
-    })),
+    total: found[0]?.total ?? 0,
+    rows: found.flatMap(({ id, slug, name, stage, created_at }) =>
+      id === null ? [] : [{ id, slug, name, stage, created_at }],
+    ),
   };
 }
 

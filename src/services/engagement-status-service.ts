@@ -93,10 +93,10 @@ export const ENGAGEMENTS_LISTED = 40;
  */
 export async function engagementStatus(
   deps: ServiceDeps,
-  request: { teamId: string; userId: string; slug?: string; channelId?: string },
+  request: { teamId: string; userId: string; slug?: string; channelId?: string; actor?: Actor },
 ): Promise<StatusAnswer> {
   const { teamId, userId, slug, channelId } = request;
-  const actor = await actorWith(deps, teamId, userId, 'view_engagement');
+  const actor = await actorWith(deps, teamId, userId, 'view_engagement', request.actor);
   const inPartnerChannel =
     !slug && channelId ? await findEngagementByChannel(deps.db, teamId, channelId) : undefined;
   if (!slug && !inPartnerChannel) {

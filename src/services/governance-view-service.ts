@@ -12,7 +12,7 @@ import {
 } from '../db/risk-repository.js';
 import type { EscalationCategory, EscalationState } from '../domain/escalation.js';
 import type { RiskCategory, RiskState, Severity } from '../domain/risk.js';
-import { can } from '../domain/roles.js';
+import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import type { ServiceDeps } from './change.js';
 import { isPartnerOnly } from './engagement-status-service.js';
@@ -211,8 +211,11 @@ export async function governanceWaitingOn(
   deps: ServiceDeps,
   teamId: string,
   userId: string,
+  /** The actor already read for this request, if any. */
+  known?: Actor,
 ): Promise<GovernanceWaiting> {
-  const actor = await loadActor(deps.db, teamId, userId, deps.admins);
+  const actor =
+    known?.userId === userId ? known : await loadActor(deps.db, teamId, userId, deps.admins);
   const executive = actor.roles.some((r) => r === 'executive' || r === 'admin');
   const owner = actor.roles.includes('operator');
   const [escalations, risks] = await Promise.all([

@@ -121,8 +121,8 @@ export async function homeContent(
   if (actor.roles.length === 0)
     return { actor, waiting: NONE, engagements: [], partnerView: false };
   const [waiting, status, reviews] = await Promise.all([
-    can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve(NONE),
-    engagementStatus(deps, { teamId, userId }),
+    can(actor, 'approve') ? listWaiting(deps, { teamId, userId, actor }) : Promise.resolve(NONE),
+    engagementStatus(deps, { teamId, userId, actor }),
     can(actor, 'review_deliverables')
       ? listDeliverablesWaiting(deps.db, teamId)
       : Promise.resolve([]),
@@ -132,7 +132,7 @@ export async function homeContent(
     actor,
     waiting,
     reviews,
-    governanceWaiting: await governanceWaitingOn(deps, teamId, userId),
+    governanceWaiting: await governanceWaitingOn(deps, teamId, userId, actor),
     engagements,
     engagementsTotal: status.kind === 'list' ? status.total : 0,
     partnerView: status.kind === 'list' ? status.partnerView : false,
