@@ -100,6 +100,8 @@ interface FactsRow {
   } | null;
   partner_org: { id: string; name: string } | null;
   verdict: FitVerdict | null;
+  /** The pending requirements request's EX-n, as `findPendingApproval` picks it. */
+  pending_requirements: string | null;
 }
 
 /**
@@ -130,7 +132,10 @@ function factsColumns(engagement: EngagementRow) {
     (select json_build_object('id', id, 'name', name) from partner_org
       where team_id = ${teamId} and id = ${org}) as partner_org,
     (select verdict from fit_assessment where team_id = ${teamId} and partner_org_id = ${org}
-      order by version desc limit 1) as verdict`;
+      order by version desc limit 1) as verdict,
+    (select ref from approval_request where team_id = ${teamId} and engagement_id = ${id}
+      and subject = 'execution_requirements' and status = 'pending'
+      order by requested_at desc limit 1) as pending_requirements`;
 }
 
 function toFacts(engagement: EngagementRow, row: FactsRow): EngagementFacts {
@@ -211,6 +216,33 @@ export async function loadEngagementFacts(
 ): Promise<EngagementFacts> {
   const { rows } = await sql<FactsRow>`select ${factsColumns(engagement)}`.execute(db);
   return toFacts(engagement, rows[0] as FactsRow);
+}
+
+/**
+ * The facts and the EX-n of the pending requirements request if any (what editing the scope
+ * checks), in the one statement.
+ */
+export async function loadEngagementFactsAndPending(
+  db: Db | Trx,
+  engagement: EngagementRow,
+): Promise<{ facts: EngagementFacts; pendingRequirementsRef: string | undefined }> {
+  const { rows } = await sql<FactsRow>`select ${factsColumns(engagement)}`.execute(db);
+  const row = rows[0] as FactsRow;
+  return {
+    facts: toFacts(engagement, row),
+    pendingRequirementsRef: row.pending_requirements ?? undefined,
+  };
+}
+
+/** Locks this workspace's engagement with this slug (case-insensitive) for the transaction. */
+export async function lockEngagementBySlug(trx: Trx, teamId: string, slug: string) {
+  return trx
+    .selectFrom('engagement')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('slug', '=', slug.toLowerCase())
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** An open risk or escalation as `/amos status` lists it (raised_by: for a partner's view). */

@@ -15,6 +15,7 @@ import { listOpenItems } from '../../src/db/risk-repository.js';
 import type { Database } from '../../src/db/tables.js';
 import type { EngagementFacts } from '../../src/domain/engagement.js';
 import { engagementStatus } from '../../src/services/engagement-status-service.js';
+import { addScopeItem } from '../../src/services/scope-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createEngagement, createPartnerOrg, grant } from '../support/factories.js';
 
@@ -424,6 +425,43 @@ describe('the engagement facts in one statement', () => {
       risks: [{ ref: 'RK-2', severity: 'high', state: 'open', title: 'Risk RK-2 "quoted"' }],
       escalations: [{ ref: 'ES-1', severity: 'critical', state: 'acknowledged', level: 2 }],
     });
+  });
+});
+
+describe('adding a scope item', () => {
+  it('finds and locks the engagement in one statement and reads its facts and pending request in one', async () => {
+    await grant(t.db, TEAM, 'U0OPER9', 'operator');
+    await createEngagement(t.db, {
+      slug: 'drafting',
+      stage: 'outputs_reviewed',
+      operatorId: 'U0OPER9',
+    });
+    const deps = { db: traced, clock: { now: () => at(20) }, admins: [] };
+    const item = {
+      teamId: TEAM,
+      userId: 'U0OPER9',
+      slug: 'Drafting',
+      criteria: ['Done'],
+      dueDate: '2027-03-01',
+    };
+    statements = [];
+    await addScopeItem(deps, { ...item, title: 'First' });
+    // begin, actor, lock by slug, facts, ref counter, item_ref, scope_item, the record (lock,
+    // chain head, insert), commit: 12 (17 with the facts as five reads, the separate lock and
+    // the pending request and scope items read again).
+    expect(statements.length).toBeLessThanOrEqual(12);
+    expect(statements.filter((q) => q.includes('from "scope_item"')).length).toBe(0);
+    // The uniqueness check still sees the items (from the facts), and the pending request
+    // still locks the scope (from the same statement).
+    await expect(addScopeItem(deps, { ...item, title: ' first ' })).rejects.toThrow(
+      /SC-1 is already called/,
+    );
+    const drafting = (await findEngagementBySlug(t.db, TEAM, 'drafting')) as EngagementRow;
+    await approval(drafting, 'EX-1', { requestedAt: at(19) });
+    await expect(addScopeItem(deps, { ...item, title: 'Later' })).rejects.toThrow(/EX-1/);
+    await expect(addScopeItem(deps, { ...item, slug: 'nope-q9', title: 'X' })).rejects.toThrow(
+      'There is no engagement `nope-q9`',
+    );
   });
 });
 
