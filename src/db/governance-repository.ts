@@ -64,8 +64,33 @@ export async function governanceCounts(
   overdueBefore: Date,
   today: string,
 ): Promise<Map<string, GovernanceCounts>> {
+  return (await governanceCountsAndHealth(db, teamId, engagementIds, overdueBefore, today)).counts;
+}
+
+/** An engagement's open high or critical risks and its escalations nobody acknowledged yet. */
+export interface GovernanceHealthCounts {
+  openSevereRisks: number;
+  unacknowledgedEscalations: number;
+}
+
+/**
+ * `governanceCounts` and, in the same statement, each engagement's health as
+ * `governanceHealth` counts it (open or acknowledged high and critical risks, open
+ * escalations): App Home reads both for the engagements it shows.
+ */
+export async function governanceCountsAndHealth(
+  db: Db | Trx,
+  teamId: string,
+  engagementIds: readonly string[],
+  overdueBefore: Date,
+  today: string,
+): Promise<{
+  counts: Map<string, GovernanceCounts>;
+  health: Map<string, GovernanceHealthCounts>;
+}> {
   const counts = new Map<string, GovernanceCounts>();
-  if (engagementIds.length === 0) return counts;
+  const health = new Map<string, GovernanceHealthCounts>();
+  if (engagementIds.length === 0) return { counts, health };
   const { rows } = await sql<{
     id: string;
     approvals_overdue: number;
@@ -74,6 +99,8 @@ export async function governanceCounts(
     deliverables_accepted: number;
     deliverables_returned: number;
     overdue_items: number;
+    open_severe_risks: number;
+    unacknowledged_escalations: number;
   }>`
     select e.id,
       (select count(*)::int from approval_request a
@@ -93,7 +120,14 @@ export async function governanceCounts(
         where d.engagement_id = e.id and d.team_id = e.team_id) as deliverables_returned,
       (select count(*)::int from scope_item s
         where s.engagement_id = e.id and s.team_id = e.team_id
-          and s.done_at is null and s.due_date < ${today}) as overdue_items
+          and s.done_at is null and s.due_date < ${today}) as overdue_items,
+      (select count(*)::int from risk r
+        where r.engagement_id = e.id and r.team_id = e.team_id
+          and r.severity in ('high', 'critical') and r.state in ('open', 'acknowledged'))
+        as open_severe_risks,
+      (select count(*)::int from escalation x
+        where x.engagement_id = e.id and x.team_id = e.team_id and x.state = 'open')
+        as unacknowledged_escalations
     from engagement e
     where e.team_id = ${teamId} and e.id in (${sql.join([...new Set(engagementIds)])})`.execute(db);
   for (const r of rows) {
@@ -105,8 +139,12 @@ export async function governanceCounts(
       deliverablesReturned: r.deliverables_returned,
       overdueItems: r.overdue_items,
     });
+    health.set(r.id, {
+      openSevereRisks: r.open_severe_risks,
+      unacknowledgedEscalations: r.unacknowledged_escalations,
+    });
   }
-  return counts;
+  return { counts, health };
 }
 
 /** How many records an engagement's chain holds and the hash at its head (for a final summary). */

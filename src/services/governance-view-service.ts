@@ -1,14 +1,13 @@
 import { findEngagementById } from '../db/engagement-repository.js';
 import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import {
-  escalationsReaching,
   findEscalation,
   findRisk,
   type GovernanceSubject,
+  governanceWaitingRows,
   listMessages,
   listOpenItems,
   rememberMessage,
-  risksOwnedBy,
 } from '../db/risk-repository.js';
 import type { EscalationCategory, EscalationState } from '../domain/escalation.js';
 import type { RiskCategory, RiskState, Severity } from '../domain/risk.js';
@@ -218,19 +217,22 @@ export async function governanceWaitingOn(
     known?.userId === userId ? known : await loadActor(deps.db, teamId, userId, deps.admins);
   const executive = actor.roles.some((r) => r === 'executive' || r === 'admin');
   const owner = actor.roles.includes('operator');
-  const [escalations, risks] = await Promise.all([
-    escalationsReaching(deps.db, teamId, userId),
-    executive || owner ? risksOwnedBy(deps.db, teamId, userId, executive) : Promise.resolve([]),
-  ]);
+  // Both lists in one statement (escalationsReaching and risksOwnedBy, as they were).
+  const { escalations, risks } = await governanceWaitingRows(
+    deps.db,
+    teamId,
+    userId,
+    executive ? 'all' : owner ? 'own' : 'none',
+  );
   return {
     escalations: escalations.map((e) => ({
       id: e.id,
       ref: e.ref,
       slug: e.slug,
       severity: e.severity,
-      needed: e.needed,
-      level: e.level,
-      dueAt: e.due_at,
+      needed: e.needed ?? '',
+      level: e.level ?? 0,
+      dueAt: e.due_at as Date,
       engagementId: e.engagement_id,
       mayPause: can(actor, 'pause'),
       mayAcknowledge: e.raised_by !== userId,
@@ -240,8 +242,8 @@ export async function governanceWaitingOn(
       ref: r.ref,
       slug: r.slug,
       severity: r.severity,
-      title: r.title,
-      state: r.state,
+      title: r.title ?? '',
+      state: r.state as RiskState,
     })),
   };
 }

@@ -1,10 +1,9 @@
 import {
   type GovernanceCounts,
-  governanceCounts,
+  governanceCountsAndHealth,
   listTransitions,
 } from '../db/governance-repository.js';
 import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
-import { governanceHealth } from '../db/risk-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import type { Stage } from '../domain/engagement.js';
@@ -77,10 +76,9 @@ async function governanceOf(
   const ids = shown.map((e) => e.id);
   const overdueBefore = new Date(now.getTime() - (deps.reminders?.after ?? DAY_MS));
   const today = now.toISOString().slice(0, 10);
-  const [transitions, counts, risks] = await Promise.all([
+  const [transitions, { counts, health: risks }] = await Promise.all([
     listTransitions(deps.db, teamId, ids),
-    governanceCounts(deps.db, teamId, ids, overdueBefore, today),
-    governanceHealth(deps.db, teamId, ids),
+    governanceCountsAndHealth(deps.db, teamId, ids, overdueBefore, today),
   ]);
   const staff = !isPartnerOnly(actor);
   return shown.map((e) => {
