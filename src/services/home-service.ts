@@ -1,8 +1,4 @@
-import {
-  type GovernanceCounts,
-  governanceCountsAndHealth,
-  listTransitions,
-} from '../db/governance-repository.js';
+import { type GovernanceCounts, governanceOfEngagements } from '../db/governance-repository.js';
 import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
@@ -57,7 +53,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Stage, time at the current gate, health and the executive figures of the engagements shown:
- * a fixed handful of statements whatever their number (transitions, counts, one per hook).
+ * one statement whatever their number (counts, health and transitions).
  */
 async function governanceOf(
   deps: ServiceDeps,
@@ -76,10 +72,11 @@ async function governanceOf(
   const ids = shown.map((e) => e.id);
   const overdueBefore = new Date(now.getTime() - (deps.reminders?.after ?? DAY_MS));
   const today = now.toISOString().slice(0, 10);
-  const [transitions, { counts, health: risks }] = await Promise.all([
-    listTransitions(deps.db, teamId, ids),
-    governanceCountsAndHealth(deps.db, teamId, ids, overdueBefore, today),
-  ]);
+  const {
+    transitions,
+    counts,
+    health: risks,
+  } = await governanceOfEngagements(deps.db, teamId, ids, overdueBefore, today);
   const staff = !isPartnerOnly(actor);
   return shown.map((e) => {
     const times = gateTimes(e.createdAt, e.stage, transitions.get(e.id) ?? [], now);

@@ -148,10 +148,10 @@ describe('the waiting list', () => {
     expect(home.waiting.total).toBe(PENDING);
     expect(home.waiting.views).toHaveLength(WAITING_LISTED);
     // The actor (once, handed to each part), the list's two, the reviews waiting, the
-    // engagements, the governance figures (transitions; counts with risk and escalation health)
+    // engagements, the governance figures (counts, health and transitions in one)
     // and what risks and escalations wait on them (one): a fixed handful, not one per request
     // or per engagement (16 before the actor was read once and reads were combined).
-    expect(statements.length).toBeLessThanOrEqual(8);
+    expect(statements.length).toBeLessThanOrEqual(7);
     expect(statements.filter((s) => s.includes('from role_grant')).length).toBe(1);
   });
 

@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   governanceCounts,
-  governanceCountsAndHealth,
+  governanceOfEngagements,
   listTransitions,
 } from '../../src/db/governance-repository.js';
 import {
@@ -131,8 +131,8 @@ describe('governance queries', () => {
     expect(reaching.length).toBe(5);
   });
 
-  it('count the health with the figures, in the same statement', async () => {
-    const { counts, health } = await governanceCountsAndHealth(
+  it('count the health and read the transitions with the figures, in the same statement', async () => {
+    const { counts, health, transitions } = await governanceOfEngagements(
       t.db,
       'T0AMOS',
       ids,
@@ -140,6 +140,9 @@ describe('governance queries', () => {
       '2026-12-01',
     );
     expect(counts).toEqual(await governanceCounts(t.db, 'T0AMOS', ids, new Date(), '2026-12-01'));
+    // The same transitions, dates to the millisecond, in chain order (six per engagement).
+    expect(transitions).toEqual(await listTransitions(t.db, 'T0AMOS', ids));
+    expect(transitions.get(ids[2]!)).toHaveLength(6);
     // Open high risks: RK-3 and RK-6 on ids[0] (RK-9 is closed); the five open escalations.
     expect(health.get(ids[0]!)).toEqual({ openSevereRisks: 2, unacknowledgedEscalations: 500 });
     expect(health.get(ids[1]!)).toEqual({ openSevereRisks: 3, unacknowledgedEscalations: 0 });
