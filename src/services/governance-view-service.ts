@@ -1,12 +1,10 @@
 import { findEngagementById } from '../db/engagement-repository.js';
-import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import {
   findEscalation,
   findRisk,
   type GovernanceSubject,
   governanceWaitingRows,
   listMessages,
-  listOpenItems,
   rememberMessage,
 } from '../db/risk-repository.js';
 import type { EscalationCategory, EscalationState } from '../domain/escalation.js';
@@ -14,7 +12,6 @@ import type { RiskCategory, RiskState, Severity } from '../domain/risk.js';
 import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import type { ServiceDeps } from './change.js';
-import { isPartnerOnly } from './engagement-status-service.js';
 
 // What the Slack side shows of a risk or an escalation: read from the latest committed state, so
 // every copy rendered from it shows the same thing.
@@ -244,39 +241,6 @@ export async function governanceWaitingOn(
       severity: r.severity,
       title: r.title ?? '',
       state: r.state as RiskState,
-    })),
-  };
-}
-
-/**
- * The engagement's open risks and escalations, for `/amos status` (read only). A partner (no
- * other role) sees only those their organisation raised: the rest are for the internal audience.
- */
-export async function openRisksAndEscalations(
-  deps: ServiceDeps,
-  teamId: string,
-  engagementId: string,
-  viewerId: string,
-) {
-  const [open, viewer, engagement] = await Promise.all([
-    listOpenItems(deps.db, teamId, [engagementId]),
-    loadActor(deps.db, teamId, viewerId, deps.admins),
-    findEngagementById(deps.db, teamId, engagementId),
-  ]);
-  let { risks, escalations } = open;
-  if (isPartnerOnly(viewer)) {
-    const orgId = engagement?.partner_org_id;
-    const members = new Set(orgId ? await listPartnerMemberIds(deps.db, teamId, orgId) : []);
-    risks = risks.filter((r) => members.has(r.raised_by));
-    escalations = escalations.filter((e) => members.has(e.raised_by));
-  }
-  return {
-    risks: risks.map((r) => ({ ref: r.ref, severity: r.severity, state: r.state, title: r.title })),
-    escalations: escalations.map((e) => ({
-      ref: e.ref,
-      severity: e.severity,
-      state: e.state,
-      level: e.level,
     })),
   };
 }
