@@ -34,6 +34,8 @@ export interface PassDeps {
   /** CPU ms of the app (by pid) and PostgreSQL so far. */
   cpuMs: (appPid: number) => number;
   warmup: BenchCase;
+  /** One app start per case even when the clocks agree (BENCH_PROFILE_PER_CASE=1). */
+  perCase?: boolean;
   log: (line: string) => void;
 }
 
@@ -140,34 +142,32 @@ export async function runProfilePass(deps: PassDeps): Promise<ProfilePass> {
   const base = { seconds: deps.seconds, cases: {} as Record<string, CaseProfile> };
   const probed = await probeClock(path.join(deps.dir, 'clock-probe'));
   let pass: ProfilePass | undefined;
-  if (probed) {
-    const { profile, timed, bracket } = await profiledRun(
-      deps,
-      deps.cases,
-      path.join(deps.dir, 'all'),
-    );
-    if (!profile) {
+  let clockNote =
+    "the profile's clock did not match process.hrtime, so each case had an app start of its own, its window placed from the spawn";
+  if (!probed) deps.log("a probe's profile clock is not the runner's: one app start per case");
+  else if (deps.perCase)
+    clockNote = 'BENCH_PROFILE_PER_CASE=1: an app start per case, its window placed from the spawn';
+  else {
+    const all = await profiledRun(deps, deps.cases, path.join(deps.dir, 'all'));
+    if (!all.profile) {
       return {
         ...base,
         method: 'windows',
         clock: 'no profile',
-        problem: 'the app wrote no profile (killed before it could?)',
+        problem: 'the app wrote no profile (killed before it could write it?)',
       };
     }
-    if (sameClock(profile, bracket)) {
-      const cases = Object.fromEntries(timed.map((t) => [t.name, caseProfile(profile, t, 0)]));
+    if (sameClock(all.profile, all.bracket)) {
+      const profile = all.profile;
       pass = {
         ...base,
         method: 'windows',
         clock:
           "the profile's start and end fell inside the app's spawn-to-ready and stop-to-exit, read with process.hrtime: the same clock",
-        cases,
+        cases: Object.fromEntries(all.timed.map((t) => [t.name, caseProfile(profile, t, 0)])),
       };
-    } else deps.log("profile clock does not match the runner's: one profiled app start per case");
-  } else
-    deps.log(
-      "a probe's profile clock does not match the runner's: one profiled app start per case",
-    );
+    } else deps.log("the app's profile clock is not the runner's: one app start per case");
+  }
   if (!pass) {
     const cases: Record<string, CaseProfile> = {};
     const missing: string[] = [];
@@ -178,14 +178,13 @@ export async function runProfilePass(deps: PassDeps): Promise<ProfilePass> {
         missing.push(c.name);
         continue;
       }
-      // Different clocks: place the window from the spawn (the profile starts within ms of it).
+      // Another clock: place the window from the spawn (the profile starts within ms of it).
       cases[c.name] = caseProfile(profile, t, profile.startTime - bracket.spawnUs);
     }
     pass = {
       ...base,
       method: 'per-case',
-      clock:
-        "the profile's clock did not match process.hrtime, so each case had an app start of its own, its window placed from the spawn",
+      clock: clockNote,
       cases,
       ...(missing.length ? { problem: `no profile written for ${missing.join(', ')}` } : {}),
     };

@@ -423,6 +423,7 @@ async function main() {
       ? path.join(path.resolve(settings.profileDir), 'profile-pass')
       : path.join(work, 'profile');
     await rm(dir, { recursive: true, force: true });
+    if (settings.profileDir) log(`  its profiles are kept in ${dir}`);
     profile = await runProfilePass({
       cases: selected,
       seconds: settings.profileSeconds,
@@ -439,6 +440,7 @@ async function main() {
       },
       cpuMs: (appPid) => processCpuMs(appPid) + (pg.pgPid ? treeCpuMs(pg.pgPid) : 0),
       warmup: CASES.find((c) => c.name === 'status') ?? (CASES[0] as BenchCase),
+      perCase: env.BENCH_PROFILE_PER_CASE === '1',
       log,
     });
   }
