@@ -62,7 +62,7 @@ export interface Demand {
   /** All the CPU one request cost, per request (unmeasured parts left out). */
   totalMs: number;
   jobsPerRequest: number;
-  /** Cores busy with other processes of the machine during the runs, on average. */
+  /** Cores other processes of the machine used while the load ran, on average. */
   othersCores: number;
 }
 
@@ -100,8 +100,15 @@ export function demandOf(closed: Measurement[]): Demand | undefined {
     runnerMs,
     totalMs,
     jobsPerRequest: per(sum(runs.map((m) => m.jobs))),
-    othersCores: Math.max(0, (machine - ours) / wall),
+    othersCores: othersDuringLoad(runs) ?? Math.max(0, (machine - ours) / wall),
   };
+}
+
+/** Others' cores while the load ran, weighted by the runs' load seconds (undefined if unread). */
+function othersDuringLoad(runs: Measurement[]): number | undefined {
+  if (!runs.every((m) => m.cpuAround?.othersCoresDuringLoad !== undefined)) return undefined;
+  const seconds = sum(runs.map((m) => m.load.seconds));
+  return sum(runs.map((m) => (m.cpuAround?.othersCoresDuringLoad ?? 0) * m.load.seconds)) / seconds;
 }
 
 const f = (n: number | undefined, digits = 1) =>
@@ -187,11 +194,15 @@ export function boundsSection(input: BoundsInput): string[] {
       const left = Math.max(0.1, cores - (shared ? d.othersCores : 0));
       const reachable = (left * 1000) / d.totalMs;
       const verdict =
-        d.rps >= 0.8 * reachable
-          ? 'CPU-bound'
-          : 'below the ceiling, so it also waits: commit, locks or the pool';
+        d.rps > 1.2 * ceiling
+          ? 'more acks than its CPU allows: the rest of its work ran after the load, after the ack'
+          : d.rps >= 0.8 * reachable
+            ? shared && d.rps < 0.8 * ceiling
+              ? 'CPU-bound on what the other processes left'
+              : 'CPU-bound'
+            : 'below the ceiling, so it also waits: commit, locks or the pool';
       parts.push(
-        `CPU caps the closed loop at ${f(ceiling, 0)}/s on ${cores} cores${shared ? ` (${f(reachable, 0)}/s on the ${f(left, 1)} other processes left)` : ''} and it did ${f(d.rps, 0)}/s (${pct(d.rps, shared ? reachable : ceiling)}: ${verdict})${bare ? `, and bare Bolt's ${f(bare.totalMs, 2)} ms caps its share at ${f(bare.totalMs / d.totalMs, 2)}` : ''}`,
+        `CPU caps the closed loop at ${f(ceiling, 0)}/s on ${cores} cores${shared ? ` (${f(reachable, 0)}/s on the ${f(left, 1)} other processes left it)` : ''} and it did ${f(d.rps, 0)}/s (${verdict})${bare ? `; bare Bolt's ${f(bare.totalMs, 2)} ms caps its share at ${f(bare.totalMs / d.totalMs, 2)}` : ''}`,
       );
     }
     if (prof && prof.busyMs > 0) {

@@ -77,6 +77,8 @@ export interface CpuAround {
   /** Every process on the machine, all cores (from /proc/stat). */
   machineMs: number;
   wallMs: number;
+  /** Cores other processes of the machine used while the load ran (not the settle wait). */
+  othersCoresDuringLoad?: number;
 }
 
 /** Busy CPU ms of the whole machine so far (all cores; idle and iowait left out). */
@@ -111,4 +113,22 @@ export function cpuAround(): () => CpuAround {
     machineMs: machineBusyMs() - start.machine,
     wallMs: performance.now() - start.wall,
   });
+}
+
+/**
+ * Cores the machine's other processes used from now until the result is called: the machine's
+ * busy time less ours (`ourCpuMs`: app and PostgreSQL) and this process's with its waited-for
+ * children (the load process, once it exited).
+ */
+export function othersMeter(ourCpuMs: () => number): () => number {
+  const ours = () =>
+    ourCpuMs() +
+    (stat(process.pid)?.childrenCpuMs ?? 0) +
+    (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const start = { ours: ours(), machine: machineBusyMs(), wall: performance.now() };
+  return () =>
+    Math.max(
+      0,
+      (machineBusyMs() - start.machine - (ours() - start.ours)) / (performance.now() - start.wall),
+    );
 }

@@ -200,8 +200,9 @@ export async function writeResults(file: string, report: Report): Promise<string
   const text = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (the`,
-    'profile findings and what each fix bought are in `bench/FINDINGS.md`).',
+    `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (what`,
+    'bounds each missed target, from this run and its profile pass, is under "What bounds it"; the',
+    'hand-written findings and what each fix bought are in `bench/FINDINGS.md`).',
     '',
     `- Machine: ${report.machine}${report.loadAtStart !== undefined ? `; load average at the start ${report.loadAtStart.toFixed(2)}` : ''}`,
     ...(s.seconds < 10 || s.rounds < 2 || s.pacedSeconds < 10

@@ -19,7 +19,7 @@ import { type ProfilePass, statementCounts } from './bounds.js';
 import { onCleanup, runChild, startChild, stopAll, stopChild, waitForPort } from './children.js';
 import { explainPaths } from './explain.js';
 import type { LoadResult } from './load.js';
-import { cpuAround, postmasterPid, processCpuMs, rssMiB, treeCpuMs } from './proc.js';
+import { cpuAround, othersMeter, postmasterPid, processCpuMs, rssMiB, treeCpuMs } from './proc.js';
 import { runProfilePass } from './profile-pass.js';
 import { type Measurement, machineFacts, writeResults } from './report.js';
 import { seedLargeWorkspace } from './seed.js';
@@ -300,11 +300,13 @@ async function main() {
       }
     })();
     let load: LoadResult;
+    const others = othersMeter(() => processCpuMs(pid) + (pg.pgPid ? treeCpuMs(pg.pgPid) : 0));
     try {
       load = await drive(benchCase, port, mode);
     } finally {
       clearInterval(sampler);
     }
+    const othersCoresDuringLoad = others();
     // Effects still being written after the last ack: wait until records, jobs and Slack calls
     // stop moving and the app and PostgreSQL are idle, for at most BENCH_SETTLE_SECONDS.
     let last = { ...(await counts(db)), slack: slackEffects() };
@@ -367,7 +369,7 @@ async function main() {
       refusedInReply,
       alreadyDoneInReply,
       effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
-      cpuAround: aroundRun,
+      cpuAround: { ...aroundRun, othersCoresDuringLoad },
     };
     log(
       `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}${alreadyDone ? `  already done ${alreadyDoneInReply}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,

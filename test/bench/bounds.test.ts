@@ -216,13 +216,50 @@ describe('What bounds it', () => {
     expect(sentences).toHaveLength(1);
     expect(sentences[0]).toContain('200/s needs 2.00 of 2 cores, more than the machine had');
     expect(sentences[0]).toContain(
-      'CPU caps the closed loop at 200/s on 2 cores (161/s on the 1.6 other processes left) and it did 180/s (112%: CPU-bound)',
+      'CPU caps the closed loop at 200/s on 2 cores (161/s on the 1.6 other processes left it) and it did 180/s (CPU-bound)',
     );
-    expect(sentences[0]).toContain("bare Bolt's 0.20 ms caps its share at 0.02");
+    expect(sentences[0]).toContain("; bare Bolt's 0.20 ms caps its share at 0.02");
     expect(sentences[0]).toContain(
       'writev 40%, GC 12%, kysely 10%, our code 5% self (55% inclusive)',
     );
     expect(sentences[0]).toContain('10 statements on the request path, 2.0 jobs per request');
+  });
+
+  it('tells acks that outran the work, and a case that waits below its CPU ceiling', () => {
+    const cpu = { loadMs: 0, runnerMs: 0, machineMs: 0, wallMs: 1000 };
+    const joins = run({
+      caseName: 'member-joined',
+      mode: 'closed',
+      load: load({ requests: 300, rps: 300, cpuMs: 0 }),
+      appCpuMsPerRequest: 5,
+      pgCpuMsPerRequest: 5,
+      // Measured while the load ran: preferred to the span's machine figures.
+      cpuAround: { ...cpu, othersCoresDuringLoad: 0.1 },
+    });
+    const grants = run({
+      caseName: 'role-grant',
+      mode: 'closed',
+      load: load({ requests: 50, rps: 50, cpuMs: 0 }),
+      appCpuMsPerRequest: 5,
+      pgCpuMsPerRequest: 5,
+      cpuAround: { ...cpu, othersCoresDuringLoad: 0 },
+    });
+    expect(demandOf([joins])?.othersCores).toBeCloseTo(0.1, 5);
+    const sentences = boundsSection({
+      measurements: [joins, grants],
+      missed: new Map([
+        ['member-joined', ['throughput below 25% of bare']],
+        ['role-grant', ['throughput below 25% of bare']],
+      ]),
+      cores: 2,
+      rate: 200,
+    }).filter((l) => l.startsWith('- '));
+    expect(sentences[0]).toContain(
+      'CPU caps the closed loop at 200/s on 2 cores and it did 300/s (more acks than its CPU allows',
+    );
+    expect(sentences[1]).toContain(
+      'it did 50/s (below the ceiling, so it also waits: commit, locks or the pool)',
+    );
   });
 
   it('nothing when every target is met', () => {
