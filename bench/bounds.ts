@@ -221,12 +221,16 @@ export function boundsSection(input: BoundsInput): string[] {
   }
 
   const profileNote = profile
-    ? `Profile: after the measured rounds the app was started once more under \`node --cpu-prof\` and each case run closed loop for ${profile.seconds} s, then left to settle; ${profile.method === 'windows' ? "its samples are given to each case by the case's time window (from its first request to the end of its settle wait)" : 'one app start per case'} (${profile.clock}). Shares are of the main thread's busy time in the window${profile.problem ? `; ${profile.problem}` : ''}.`
-    : 'Profile: not run (`BENCH_PROFILE=0`).';
+    ? `the app started once more under \`node --cpu-prof\` after the rounds, each case ${profile.seconds} s closed loop and its settle wait; ${profile.method === 'windows' ? 'each case gets the samples inside its time window, from its first request to the end of its settle wait' : 'an app start per case'} (${profile.clock}). Shares of the main thread's busy time${profile.problem ? `; ${profile.problem}` : ''}.`
+    : 'not run (`BENCH_PROFILE=0`).';
   return [
     '## What bounds it',
     '',
-    `CPU per request is from the closed-loop runs (post-ack work included): app and PostgreSQL as above, the load process (autocannon) and the Slack stand-in (it runs in the bench runner, with the runner's polling) read from /proc. Cores for ${rate}/s = all × ${rate}/s; the closed-loop ceiling = ${cores} cores (\`os.availableParallelism()\`) / all. ${profileNote} Statements: the request path's service calls as traced in ${statements ? statements.source : 'EXPLAIN.md (not available in this run)'} (listener reads and post-ack jobs not counted); jobs per request from the closed-loop runs.`,
+    `**CPU per request**: the closed-loop runs (post-ack work included); app and PostgreSQL as above, the load process while it sent, and the Slack stand-in (it runs in the bench runner, with the runner's polling), from /proc. Cores for ${rate}/s = all × ${rate}/s; the closed-loop ceiling = ${cores} cores (\`os.availableParallelism()\`) / all. Other processes: the machine's busy time less ours, while the load ran.`,
+    '',
+    `**Profile**: ${profileNote}`,
+    '',
+    `**Statements**: the request path's service calls, from ${statements ? statements.source : 'no EXPLAIN.md in this run'} (listener reads and post-ack jobs not counted); jobs per request from the closed-loop runs.`,
     '',
     ...table,
     '',

@@ -163,7 +163,7 @@ export async function runProfilePass(deps: PassDeps): Promise<ProfilePass> {
         ...base,
         method: 'windows',
         clock:
-          "the profile's start and end fell inside the app's spawn-to-ready and stop-to-exit, read with process.hrtime: the same clock",
+          "same clock: the profile's start and end fell inside the app's spawn-to-ready and stop-to-exit read with process.hrtime",
         cases: Object.fromEntries(all.timed.map((t) => [t.name, caseProfile(profile, t, 0)])),
       };
     } else deps.log("the app's profile clock is not the runner's: one app start per case");

@@ -128,11 +128,11 @@ async function traceStatements(url: string) {
   if (env.BENCH_EXPLAIN !== '0') {
     const text = await explainPaths(url, file);
     log('statements and plans of each path written to EXPLAIN.md');
-    return { counts: statementCounts(text), source: `${path.basename(file)} (this run)` };
+    return { counts: statementCounts(text), source: `this run's ${path.basename(file)}` };
   }
   const text = await readFile(file, 'utf8').catch(() => undefined);
   return text
-    ? { counts: statementCounts(text), source: `${file} (an earlier trace: BENCH_EXPLAIN=0)` }
+    ? { counts: statementCounts(text), source: `an earlier ${file} (BENCH_EXPLAIN=0)` }
     : undefined;
 }
 
