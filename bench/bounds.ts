@@ -145,10 +145,14 @@ export function boundsSection(input: BoundsInput): string[] {
       .map((m) => f(m.load.p99, 0))
       .join(' / ');
 
+  const profiled = profile !== undefined && Object.keys(profile.cases).length > 0;
   const profileCols = CATEGORIES.filter((c) => c !== 'src');
+  const profileHead = profiled
+    ? ` app busy ms/request (profile) | our code self / inclusive | ${profileCols.map((c) => SHORT[c]).join(' | ')} |`
+    : '';
   const table = [
-    `| case | CPU ms/request: app + PostgreSQL + load + stand-in = all | cores for ${rate}/s (of ${cores}) | other processes, cores | closed-loop ceiling → measured req/s | statements / jobs per request | app busy ms/request (profile) | our code self / inclusive | ${profileCols.map((c) => SHORT[c]).join(' | ')} |`,
-    `|---|---|---|---|---|---|---|---|${profileCols.map(() => '---').join('|')}|`,
+    `| case | CPU ms/request: app + PostgreSQL + load + stand-in = all | cores for ${rate}/s (of ${cores}) | other processes, cores | closed-loop ceiling → measured req/s | statements / jobs per request |${profileHead}`,
+    `|---|---|---|---|---|---|${profiled ? `---|---|${profileCols.map(() => '---').join('|')}|` : ''}`,
   ];
   const sentences: string[] = [];
   for (const name of names) {
@@ -160,7 +164,7 @@ export function boundsSection(input: BoundsInput): string[] {
     const prof = profile?.cases[name];
     const share = (c: Category) => (prof ? pct(prof.byCategory[c], prof.busyMs) : 'n/a');
     table.push(
-      `| ${labelOf(name)} | ${f(d.appMs, 2)} + ${f(d.pgMs, 2)} + ${f(d.loadMs, 2)} + ${f(d.runnerMs, 2)} = ${f(d.totalMs, 2)} | ${f(needed, 2)} | ${f(d.othersCores, 1)} | ${f(ceiling, 0)} → ${f(d.rps, 0)} | ${stmts ?? '-'} / ${f(d.jobsPerRequest, 1)} | ${prof ? f(prof.busyMs / prof.requests, 2) : 'n/a'} | ${share('src')} / ${prof ? pct(prof.srcInclusiveMs, prof.busyMs) : 'n/a'} | ${profileCols.map(share).join(' | ')} |`,
+      `| ${labelOf(name)} | ${f(d.appMs, 2)} + ${f(d.pgMs, 2)} + ${f(d.loadMs, 2)} + ${f(d.runnerMs, 2)} = ${f(d.totalMs, 2)} | ${f(needed, 2)} | ${f(d.othersCores, 1)} | ${f(ceiling, 0)} → ${f(d.rps, 0)} | ${stmts ?? '-'} / ${f(d.jobsPerRequest, 1)} |${profiled ? ` ${prof ? f(prof.busyMs / prof.requests, 2) : 'n/a'} | ${share('src')} / ${prof ? pct(prof.srcInclusiveMs, prof.busyMs) : 'n/a'} | ${profileCols.map(share).join(' | ')} |` : ''}`,
     );
 
     const misses = missed.get(name) ?? [];
@@ -234,8 +238,12 @@ export function boundsSection(input: BoundsInput): string[] {
     '',
     ...table,
     '',
-    "writev is not a slow system call: it is where the app was sampled when, on this saturated 2-core machine, its write to PostgreSQL woke the backend, which then took the core (a Unix socket instead of TCP measured the same; the lead's measurement, 2026-12-02). So the lever is CPU per request across app and PostgreSQL: statements per request, jobs per request and work after the ack.",
-    '',
+    ...(profiled
+      ? [
+          "writev is not a slow system call: it is where the app was sampled when, on this saturated 2-core machine, its write to PostgreSQL woke the backend, which then took the core (a Unix socket instead of TCP measured the same; the lead's measurement, 2026-12-02). So the lever is CPU per request across app and PostgreSQL: statements per request, jobs per request and work after the ack.",
+          '',
+        ]
+      : []),
     ...sentences,
     '',
   ];

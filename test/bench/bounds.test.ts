@@ -212,6 +212,7 @@ describe('What bounds it', () => {
       '| approve-button | 4.00 + 5.00 + 0.50 + 0.50 = 10.00 | 2.00 | 0.4 | 200 → 180 | 10 / 2.0 | 10.00 | 5% / 55% | 10% | 9% | 8% | 1% | 12% | 40% | 5% | 10% |',
     );
     expect(text).toMatch(/\| status \| 1\.00 \+ 1\.00 \+ n\/a \+ n\/a = 2\.00 \| 0\.40 \| n\/a \|/);
+    expect(text).toContain('writev is not a slow system call');
     const sentences = lines.filter((l) => l.startsWith('- '));
     expect(sentences).toHaveLength(1);
     expect(sentences[0]).toContain('200/s needs 2.00 of 2 cores, more than the machine had');
@@ -245,7 +246,7 @@ describe('What bounds it', () => {
       cpuAround: { ...cpu, othersCoresDuringLoad: 0 },
     });
     expect(demandOf([joins])?.othersCores).toBeCloseTo(0.1, 5);
-    const sentences = boundsSection({
+    let sentences = boundsSection({
       measurements: [joins, grants],
       missed: new Map([
         ['member-joined', ['throughput below 25% of bare']],
@@ -253,7 +254,13 @@ describe('What bounds it', () => {
       ]),
       cores: 2,
       rate: 200,
-    }).filter((l) => l.startsWith('- '));
+    });
+    // No profile: no profile columns, no writev note.
+    expect(sentences.find((l) => l.startsWith('| member-joined |'))).toMatch(
+      /→ 300 \| - \/ 0\.0 \|$/,
+    );
+    expect(sentences.join('\n')).not.toContain('writev');
+    sentences = sentences.filter((l) => l.startsWith('- '));
     expect(sentences[0]).toContain(
       'CPU caps the closed loop at 200/s on 2 cores and it did 300/s (more acks than its CPU allows',
     );
