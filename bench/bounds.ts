@@ -206,7 +206,7 @@ export function boundsSection(input: BoundsInput): string[] {
               : 'CPU-bound'
             : 'below the ceiling, so it also waits: commit, locks or the pool';
       parts.push(
-        `CPU caps the closed loop at ${f(ceiling, 0)}/s on ${cores} cores${shared ? ` (${f(reachable, 0)}/s on the ${f(left, 1)} other processes left it)` : ''} and it did ${f(d.rps, 0)}/s (${verdict})${bare ? `; bare Bolt's ${f(bare.totalMs, 2)} ms caps its share at ${f(bare.totalMs / d.totalMs, 2)}` : ''}`,
+        `CPU caps the closed loop at ${f(ceiling, 0)}/s on ${cores} cores${shared ? ` (${f(reachable, 0)}/s on the ${f(left, 1)} cores other processes left it)` : ''} and it did ${f(d.rps, 0)}/s (${verdict})${bare ? `; bare Bolt's ${f(bare.totalMs, 2)} ms caps its share at ${f(bare.totalMs / d.totalMs, 2)}` : ''}`,
       );
     }
     if (prof && prof.busyMs > 0) {

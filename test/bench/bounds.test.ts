@@ -217,7 +217,7 @@ describe('What bounds it', () => {
     expect(sentences).toHaveLength(1);
     expect(sentences[0]).toContain('200/s needs 2.00 of 2 cores, more than the machine had');
     expect(sentences[0]).toContain(
-      'CPU caps the closed loop at 200/s on 2 cores (161/s on the 1.6 other processes left it) and it did 180/s (CPU-bound)',
+      'CPU caps the closed loop at 200/s on 2 cores (161/s on the 1.6 cores other processes left it) and it did 180/s (CPU-bound)',
     );
     expect(sentences[0]).toContain("; bare Bolt's 0.20 ms caps its share at 0.02");
     expect(sentences[0]).toContain(
