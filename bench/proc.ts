@@ -121,10 +121,10 @@ export function cpuAround(): () => CpuAround {
  * children (the load process, once it exited).
  */
 export function othersMeter(ourCpuMs: () => number): () => number {
-  const ours = () =>
-    ourCpuMs() +
-    (stat(process.pid)?.childrenCpuMs ?? 0) +
-    (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const ours = () => {
+    const own = process.cpuUsage();
+    return ourCpuMs() + (stat(process.pid)?.childrenCpuMs ?? 0) + (own.user + own.system) / 1000;
+  };
   const start = { ours: ours(), machine: machineBusyMs(), wall: performance.now() };
   return () =>
     Math.max(
