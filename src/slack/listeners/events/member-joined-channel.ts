@@ -7,12 +7,13 @@ import { ACTIVATION } from '../../ids.js';
 /**
  * Joins handled at once. A join is acked only once its change committed (src/slack/event-ack.ts),
  * so a burst of joins is as many requests held open, each wanting a pooled connection (10, with
- * a 1 s connect timeout): a few at a time leaves the pool to the other requests being answered.
+ * a 1 s connect timeout): five at a time leaves half the pool to commands, clicks and jobs (3
+ * and 6 measured alike within the noise of a shared machine: bench/FINDINGS.md, phase 4).
  * A join that finds JOINS_WAITING already waiting, or no free turn within JOIN_WAIT_MS, is not
  * taken: it is answered 503 at once and Slack delivers it again (nothing is queued in memory
  * past Slack's 3 s).
  */
-export const JOINS_AT_ONCE = 3;
+export const JOINS_AT_ONCE = 5;
 export const JOINS_WAITING = 100;
 export const JOIN_WAIT_MS = 1_000;
 
