@@ -7,6 +7,7 @@ import {
   redeliver,
   socketNotTaken,
 } from '../../src/slack/event-ack.js';
+import { turns } from '../../src/slack/listeners/events/member-joined-channel.js';
 import { requestKey } from '../../src/slack/request-identity.js';
 
 // The ack of an Events API request, as SocketModeReceiver gives it (it has no HTTP answer to
@@ -131,5 +132,39 @@ describe('the request key of an Events API delivery', () => {
     expect(
       requestKey({ requestSignature: 'v0=aaa' } as unknown as Context, { command: 'x' }),
     ).toMatch(/^sig:/);
+  });
+});
+
+describe('joins taken in turns (member_joined_channel)', () => {
+  it('runs at most atOnce; a join not handed a turn in time, or past the waiting bound, is not taken', async () => {
+    const inTurn = turns(1, 1, 30);
+    let release = () => {};
+    const holding = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = inTurn(() => holding.then(() => 'first'));
+    const second = inTurn(async () => 'second');
+    // The queue holds one: a third is refused at once.
+    expect(await inTurn(async () => 'third')).toEqual({ taken: false });
+    // The second is not handed a turn within 30 ms.
+    expect(await second).toEqual({ taken: false });
+    release();
+    expect(await first).toEqual({ taken: true, value: 'first' });
+    // The turn came back: the next one runs.
+    expect(await inTurn(async () => 'fourth')).toEqual({ taken: true, value: 'fourth' });
+  });
+
+  it('hands a freed turn to the next waiting, in arrival order', async () => {
+    const inTurn = turns(1, 5, 5_000);
+    const order: string[] = [];
+    let release = () => {};
+    const holding = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = inTurn(() => holding.then(() => order.push('a')));
+    const rest = ['b', 'c'].map((name) => inTurn(async () => order.push(name)));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(order).toEqual(['a', 'b', 'c']);
   });
 });
