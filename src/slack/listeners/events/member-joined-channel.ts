@@ -76,10 +76,8 @@ export function registerMemberJoinedChannel(app: App, deps: SlackDeps): void {
         mode: deps.config.gatingMode,
       };
       const turn = await inTurn(() => handlePartnerJoin(deps.services.deps, join));
-      if (!turn.taken) {
-        deps.logger.warn('partner join not taken now (too many joins at once); Slack will retry');
-        redeliver(context, 'busy');
-      }
+      // Logged once, by event-ack, with the reason.
+      if (!turn.taken) redeliver(context, 'busy');
     }),
   );
 }
