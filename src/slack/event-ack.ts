@@ -79,9 +79,10 @@ export function redeliver(context: Context, reason: NotTakenReason): void {
  * Wraps the app's processEvent (every receiver calls it once per request) so that an
  * event_callback is acked after Bolt has run its listeners: Bolt is handed an ack that does
  * nothing, and the receiver's own is called once processEvent resolved. Not acked (thrown as
- * EventNotTaken, which `httpNotTaken` / `socketNotTaken` answer) when a listener called `redeliver`, or when
- * the listeners are still running `withinMs` after the event arrived. Install it after
- * trackInFlight, so that a request still counts as in flight until its listeners finish.
+ * EventNotTaken, which `httpNotTaken` / `socketNotTaken` answer) when a listener called
+ * `redeliver`, or when the listeners are still running `withinMs` after processEvent was called
+ * (the body read and its signature checked). Install it after trackInFlight, so that a request
+ * still counts as in flight until its listeners finish.
  */
 export function ackEventsAfterListeners(
   app: App,
@@ -162,7 +163,8 @@ export function isAlreadyHandled(error: unknown): boolean {
 type EventArgs<E extends string> = SlackEventMiddlewareArgs<E> & AllMiddlewareArgs;
 
 /**
- * Wraps an Events API listener (`where` is the event type it listens to): it runs with the per-request deps (its change stores the event
+ * Wraps an Events API listener (`where` is the event type it listens to; one listener per event
+ * type, since listeners of one event would share its key and only the first change would run): it runs with the per-request deps (its change stores the event
  * id), an event already handled is left alone (acked), one the database did not take is
  * redelivered by Slack, and any other failure is logged (and acked: trying it again would fail
  * the same way).
