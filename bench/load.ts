@@ -44,6 +44,8 @@ export interface LoadResult {
   p99: number;
   p999: number;
   max: number;
+  /** CPU ms this load process used while sending (not its start-up). */
+  cpuMs?: number;
 }
 
 const spec = JSON.parse(process.env.BENCH_LOAD ?? '{}') as LoadSpec;
@@ -225,6 +227,10 @@ async function pacedLoop(): Promise<LoadResult> {
   );
 }
 
+// CPU of this process while it sends (its start-up, mostly tsx compiling, left out).
+const cpuStart = process.cpuUsage();
 const result = spec.mode === 'closed' ? await closedLoop() : await pacedLoop();
+const cpu = process.cpuUsage(cpuStart);
+result.cpuMs = (cpu.user + cpu.system) / 1000;
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -67,3 +67,68 @@ export function postmasterPid(dataDirectory: string): number | undefined {
     return undefined;
   }
 }
+
+/** CPU time around one run that is not the app's or PostgreSQL's, and the machine's, in ms. */
+export interface CpuAround {
+  /** Children of this process that exited and were waited for during the span: the load process. */
+  loadMs: number;
+  /** This process itself: the Slack stand-in (it runs in the runner) and the runner's polling. */
+  runnerMs: number;
+  /** Every process on the machine, all cores (from /proc/stat). */
+  machineMs: number;
+  wallMs: number;
+  /** Cores other processes of the machine used while the load ran (not the settle wait). */
+  othersCoresDuringLoad?: number;
+}
+
+/** Busy CPU ms of the whole machine so far (all cores; idle and iowait left out). */
+export function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return ((total - idle) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Starts measuring `CpuAround`; call the result at the end of the span. */
+export function cpuAround(): () => CpuAround {
+  const children = () => stat(process.pid)?.childrenCpuMs ?? Number.NaN;
+  const own = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const start = {
+    load: children(),
+    runner: own(),
+    machine: machineBusyMs(),
+    wall: performance.now(),
+  };
+  return () => ({
+    loadMs: children() - start.load,
+    runnerMs: own() - start.runner,
+    machineMs: machineBusyMs() - start.machine,
+    wallMs: performance.now() - start.wall,
+  });
+}
+
+/**
+ * Cores the machine's other processes used from now until the result is called: the machine's
+ * busy time less ours (`ourCpuMs`: app and PostgreSQL) and this process's with its waited-for
+ * children (the load process, once it exited).
+ */
+export function othersMeter(ourCpuMs: () => number): () => number {
+  const ours = () => {
+    const own = process.cpuUsage();
+    return ourCpuMs() + (stat(process.pid)?.childrenCpuMs ?? 0) + (own.user + own.system) / 1000;
+  };
+  const start = { ours: ours(), machine: machineBusyMs(), wall: performance.now() };
+  return () =>
+    Math.max(
+      0,
+      (machineBusyMs() - start.machine - (ours() - start.ours)) / (performance.now() - start.wall),
+    );
+}

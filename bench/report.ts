@@ -1,7 +1,9 @@
 // Turns the benchmark's measurements into bench/RESULTS.md (written by the command, not by hand).
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { boundsSection, type ProfilePass } from './bounds.js';
 import type { LoadResult } from './load.js';
+import type { CpuAround } from './proc.js';
 
 export interface Measurement {
   round: number;
@@ -28,6 +30,8 @@ export interface Measurement {
    */
   alreadyDoneInReply?: number;
   effectsPerSecond: number;
+  /** CPU of the load process, the runner (Slack stand-in) and the machine over the run. */
+  cpuAround?: CpuAround;
 }
 
 /**
@@ -64,6 +68,10 @@ export interface Report {
   late?: Record<string, number>;
   chains: { count: number; broken: string[] };
   seededRecords: number;
+  /** For "What bounds it": the machine's cores, statements per path, the profile pass. */
+  cores?: number;
+  statements?: { counts: Record<string, number>; source: string };
+  profile?: ProfilePass;
 }
 
 export function machineFacts(): string {
@@ -98,7 +106,11 @@ const TARGETS: Record<'read' | 'decision', Targets> = {
 };
 const P99_CEILING_MS = 50;
 
-function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
+function summaryRows(report: Report): {
+  table: string[];
+  verdicts: string[];
+  missed: Map<string, string[]>;
+} {
   const { measurements } = report;
   const pick = (name: string, mode: string, round: number) =>
     measurements.find((m) => m.caseName === name && m.mode === mode && m.round === round);
@@ -109,6 +121,7 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const verdicts: string[] = [];
+  const missed = new Map<string, string[]>();
   for (const name of names) {
     const closed = rounds.map((r) => pick(name, 'closed', r));
     const paced = rounds.map((r) => pick(name, 'paced', r));
@@ -145,6 +158,7 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
       if (refused > 0) misses.push(`${refused} answered "nothing was done" (e.g. try again)`);
       if (first.kind === 'decision' && unaccounted > 0)
         misses.push(`${unaccounted} acked decisions neither committed nor refused`);
+      missed.set(name, misses);
       verdict = misses.length === 0 ? 'met' : `missed: ${misses.join('; ')}`;
       verdicts.push(`- ${first.label}: ${verdict}`);
     }
@@ -162,7 +176,7 @@ function summaryRows(report: Report): { table: string[]; verdicts: string[] } {
       )} | ${first.kind === 'decision' ? `${acked}: ${committed}${lateCommits ? ` (${lateCommits} after their run's settle wait)` : ''}${alreadyDone ? ` + ${alreadyDone} already done` : ''} / ${refused} / ${unaccounted}` : `${acked}: - / ${refused} / -`} | ${verdict || 'baseline'} |`,
     );
   }
-  return { table, verdicts };
+  return { table, verdicts, missed };
 }
 
 function detailRows(report: Report): string[] {
@@ -182,12 +196,13 @@ function detailRows(report: Report): string[] {
 /** Writes the results file and returns its text. */
 export async function writeResults(file: string, report: Report): Promise<string> {
   const s = report.settings;
-  const { table, verdicts } = summaryRows(report);
+  const { table, verdicts, missed } = summaryRows(report);
   const text = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (the`,
-    'profile findings and what each fix bought are in `bench/FINDINGS.md`).',
+    `Written by \`npm run bench\` on ${report.started.toISOString()}; do not edit by hand (what`,
+    'bounds each missed target, from this run and its profile pass, is under "What bounds it"; the',
+    'hand-written findings and what each fix bought are in `bench/FINDINGS.md`).',
     '',
     `- Machine: ${report.machine}${report.loadAtStart !== undefined ? `; load average at the start ${report.loadAtStart.toFixed(2)}` : ''}`,
     ...(s.seconds < 10 || s.rounds < 2 || s.pacedSeconds < 10
@@ -212,6 +227,14 @@ export async function writeResults(file: string, report: Report): Promise<string
     '',
     ...verdicts,
     '',
+    ...boundsSection({
+      measurements: report.measurements,
+      missed,
+      cores: report.cores ?? os.availableParallelism(),
+      rate: s.rate,
+      statements: report.statements,
+      profile: report.profile,
+    }),
     '## Every run',
     '',
     ...detailRows(report),

@@ -4,7 +4,7 @@
 // time; every process it starts is stopped on exit, on failure and on Ctrl-C.
 // Settings (env): see bench/README.md.
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,10 +15,12 @@ import { freePort, startEmbeddedPostgres } from '../src/db/embedded-postgres.js'
 import { migrateToLatest } from '../src/db/migrate.js';
 import { verifyChain } from '../src/domain/decision-record.js';
 import { startFakeSlack } from '../src/sandbox/fake-slack.js';
-import { onCleanup, runChild, startChild, stopAll, waitForPort } from './children.js';
+import { type ProfilePass, statementCounts } from './bounds.js';
+import { onCleanup, runChild, startChild, stopAll, stopChild, waitForPort } from './children.js';
 import { explainPaths } from './explain.js';
 import type { LoadResult } from './load.js';
-import { postmasterPid, processCpuMs, rssMiB, treeCpuMs } from './proc.js';
+import { cpuAround, othersMeter, postmasterPid, processCpuMs, rssMiB, treeCpuMs } from './proc.js';
+import { runProfilePass } from './profile-pass.js';
 import { type Measurement, machineFacts, writeResults } from './report.js';
 import { seedLargeWorkspace } from './seed.js';
 import {
@@ -51,6 +53,9 @@ const settings = {
   rounds: num('BENCH_ROUNDS', 2),
   cases: env.BENCH_CASES ? env.BENCH_CASES.split(',').map((s) => s.trim()) : undefined,
   profileDir: env.BENCH_PROFILE_DIR,
+  /** The profile pass after the rounds (for "What bounds it"); BENCH_PROFILE=0 skips it. */
+  profile: env.BENCH_PROFILE !== '0',
+  profileSeconds: num('BENCH_PROFILE_SECONDS', 3),
   output: env.BENCH_OUTPUT ?? path.join(import.meta.dirname, 'RESULTS.md'),
   logLevel: env.BENCH_LOG_LEVEL ?? 'info',
   settleSeconds: num('BENCH_SETTLE_SECONDS', 60),
@@ -100,7 +105,12 @@ async function counts(db: Db) {
   return { records: Number(records.rows[0]?.n ?? 0), jobs };
 }
 
-/** Decision records of these kinds (what one committed request of a case writes once). */
+/**
+ * Decision records of these kinds (what one committed request of a case writes once); not a
+ * partner the gate reconciliation found in a channel (`details.found`), which no request asked
+ * for (it runs on each quarter-hour slot and, after the join case refills the channels, found
+ * up to 3,000 partners and inflated "committed").
+ */
 async function countKinds(db: Db, benchCase: BenchCase): Promise<number> {
   const kinds = benchCase.committedKinds;
   if (!kinds || kinds.length === 0) return 0;
@@ -110,8 +120,26 @@ async function countKinds(db: Db, benchCase: BenchCase): Promise<number> {
     : undefined;
   const found = await sql<{ n: string }>`
     select count(*) as n from decision_record where kind = any(${[...kinds]})
+    and not (details ? 'found')
     ${ids ? sql`and engagement_id = any(${ids}::uuid[])` : sql``}`.execute(db);
   return Number(found.rows[0]?.n ?? 0);
+}
+
+/**
+ * The statement trace (bench/EXPLAIN.md beside the output) and its statements per path; with
+ * BENCH_EXPLAIN=0, the counts of an EXPLAIN.md already there, if any.
+ */
+async function traceStatements(url: string) {
+  const file = path.join(path.dirname(settings.output), 'EXPLAIN.md');
+  if (env.BENCH_EXPLAIN !== '0') {
+    const text = await explainPaths(url, file);
+    log('statements and plans of each path written to EXPLAIN.md');
+    return { counts: statementCounts(text), source: `this run's ${path.basename(file)}` };
+  }
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text
+    ? { counts: statementCounts(text), source: `an earlier ${file} (BENCH_EXPLAIN=0)` }
+    : undefined;
 }
 
 async function main() {
@@ -134,10 +162,7 @@ async function main() {
   log(
     `seeded ${seeded.records} decision records in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
   );
-  if (env.BENCH_EXPLAIN !== '0') {
-    await explainPaths(pg.url, path.join(path.dirname(settings.output), 'EXPLAIN.md'));
-    log('statements and plans of each path written to EXPLAIN.md');
-  }
+  const statements = await traceStatements(pg.url);
   const pgVersion = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]?.v ?? '?';
 
   const fake = await startFakeSlack();
@@ -181,23 +206,32 @@ async function main() {
     },
     path.join(logs, 'bare.log'),
   );
-  const amosPort = await freePort();
-  const profile = settings.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.profileDir)}`]
-    : [];
-  const amos = startChild(
-    [...profile, path.join(repo, 'bin/amos.js'), 'start'],
-    {
-      ...slackEnv,
-      DATABASE_URL: pg.url,
-      PORT: String(amosPort),
-      AMOS_ADMINS: 'UADM0000',
-      LOG_LEVEL: settings.logLevel,
-      NODE_ENV: 'production',
-    },
-    path.join(logs, 'amos.log'),
-  );
-  await Promise.all([waitForPort(barePort, bare), waitForPort(amosPort, amos)]);
+  /** AMOS as `npx amos start` starts it, with these node options (e.g. --cpu-prof). */
+  const startAmos = async (nodeArgs: string[]) => {
+    const port = await freePort();
+    const child = startChild(
+      [...nodeArgs, path.join(repo, 'bin/amos.js'), 'start'],
+      {
+        ...slackEnv,
+        DATABASE_URL: pg.url,
+        PORT: String(port),
+        AMOS_ADMINS: 'UADM0000',
+        LOG_LEVEL: settings.logLevel,
+        NODE_ENV: 'production',
+      },
+      path.join(logs, 'amos.log'),
+    );
+    await waitForPort(port, child);
+    return { child, port };
+  };
+  const [{ child: amos, port: amosPort }] = await Promise.all([
+    startAmos(
+      settings.profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.profileDir)}`]
+        : [],
+    ),
+    waitForPort(barePort, bare),
+  ]);
   log(`bare Bolt on ${barePort}, AMOS on ${amosPort} (logs in ${logs})`);
 
   const offsets = new Map<string, number>();
@@ -242,6 +276,7 @@ async function main() {
     if (benchCase.name === 'member-joined') refillGatedChannels();
     if (benchCase.committedKinds && !firstCount.has(benchCase.name))
       firstCount.set(benchCase.name, await countKinds(db, benchCase));
+    const around = cpuAround();
     const before = {
       app: processCpuMs(pid),
       pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN,
@@ -271,11 +306,13 @@ async function main() {
       }
     })();
     let load: LoadResult;
+    const others = othersMeter(() => processCpuMs(pid) + (pg.pgPid ? treeCpuMs(pg.pgPid) : 0));
     try {
       load = await drive(benchCase, port, mode);
     } finally {
       clearInterval(sampler);
     }
+    const othersCoresDuringLoad = others();
     // Effects still being written after the last ack: wait until records, jobs and Slack calls
     // stop moving and the app and PostgreSQL are idle, for at most BENCH_SETTLE_SECONDS.
     let last = { ...(await counts(db)), slack: slackEffects() };
@@ -308,6 +345,7 @@ async function main() {
     if (!settled)
       log(`  (still busy after ${settings.settleSeconds} s: the next run starts on a busy app)`);
     const after = { app: processCpuMs(pid), pg: pg.pgPid ? treeCpuMs(pg.pgPid) : Number.NaN };
+    const aroundRun = around();
     const committed = (await countKinds(db, benchCase)) - before.committed;
     const replies = fake
       .allResponses()
@@ -337,6 +375,7 @@ async function main() {
       refusedInReply,
       alreadyDoneInReply,
       effectsPerSecond: (last.records - before.records + last.jobs - before.jobs) / effectSeconds,
+      cpuAround: { ...aroundRun, othersCoresDuringLoad },
     };
     log(
       `round ${round} ${benchCase.name.padEnd(18)} ${mode.padEnd(6)} ${ms(load.rps, 0).padStart(5)} req/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  p99.9 ${ms(load.p999)} ms  failed ${load.failed}  refused ${load.refused + refusedInReply}${benchCase.committedKinds ? `  committed ${committed}` : ''}${alreadyDone ? `  already done ${alreadyDoneInReply}` : ''}  app ${ms(m.appCpuMsPerRequest, 2)} ms/req  pg ${ms(m.pgCpuMsPerRequest, 2)} ms/req  records ${m.records}  jobs ${m.jobs}`,
@@ -383,6 +422,37 @@ async function main() {
       log(`${c.name}: ${late[c.name]} decisions committed after their run's settle wait`);
   });
 
+  let profile: ProfilePass | undefined;
+  if (settings.profile) {
+    // The measured app stops first: its job workers would share the profiled app's jobs.
+    await stopChild(amos);
+    log(`profile pass: AMOS under --cpu-prof, each case ${settings.profileSeconds} s closed loop`);
+    const dir = settings.profileDir
+      ? path.join(path.resolve(settings.profileDir), 'profile-pass')
+      : path.join(work, 'profile');
+    await rm(dir, { recursive: true, force: true });
+    if (settings.profileDir) log(`  its profiles are kept in ${dir}`);
+    profile = await runProfilePass({
+      cases: selected,
+      seconds: settings.profileSeconds,
+      settleSeconds: Math.min(settings.settleSeconds, 20),
+      dir,
+      startApp: startAmos,
+      drive: (c, port, seconds) => drive(c, port, 'closed', seconds),
+      beforeCase: (c) => {
+        if (c.name === 'member-joined') refillGatedChannels();
+      },
+      progress: async () => {
+        const now = await counts(db);
+        return [now.records, now.jobs, slackEffects()];
+      },
+      cpuMs: (appPid) => processCpuMs(appPid) + (pg.pgPid ? treeCpuMs(pg.pgPid) : 0),
+      warmup: CASES.find((c) => c.name === 'status') ?? (CASES[0] as BenchCase),
+      perCase: env.BENCH_PROFILE_PER_CASE === '1',
+      log,
+    });
+  }
+
   log('verifying every decision-record chain');
   let chains = 0;
   const broken: string[] = [];
@@ -402,6 +472,9 @@ async function main() {
     late,
     chains: { count: chains, broken },
     seededRecords: seeded.records,
+    cores: os.availableParallelism(),
+    statements,
+    profile,
   });
   process.stdout.write(report);
   log(`written to ${settings.output}`);

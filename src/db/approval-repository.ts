@@ -135,7 +135,7 @@ export const REQUEST_ENGAGEMENT_FIELDS = [
   'engagement.escalation_path as e_escalation_path',
 ] as const;
 
-interface RequestWithEngagementFields {
+export interface RequestWithEngagementFields {
   readonly engagement_id: string;
   readonly e_slug: string;
   readonly e_name: string;

@@ -64,8 +64,36 @@ export async function governanceCounts(
   overdueBefore: Date,
   today: string,
 ): Promise<Map<string, GovernanceCounts>> {
+  return (await governanceOfEngagements(db, teamId, engagementIds, overdueBefore, today)).counts;
+}
+
+/** An engagement's open high or critical risks and its escalations nobody acknowledged yet. */
+export interface GovernanceHealthCounts {
+  openSevereRisks: number;
+  unacknowledgedEscalations: number;
+}
+
+/**
+ * `governanceCounts` and, in the same statement, each engagement's health (open or
+ * acknowledged high and critical risks, open escalations) and its lifecycle transitions as
+ * `listTransitions` reads them (through decision_record_transition, by seq): everything App
+ * Home shows of the engagements' governance.
+ */
+export async function governanceOfEngagements(
+  db: Db | Trx,
+  teamId: string,
+  engagementIds: readonly string[],
+  overdueBefore: Date,
+  today: string,
+): Promise<{
+  counts: Map<string, GovernanceCounts>;
+  health: Map<string, GovernanceHealthCounts>;
+  transitions: Map<string, RecordedTransition[]>;
+}> {
   const counts = new Map<string, GovernanceCounts>();
-  if (engagementIds.length === 0) return counts;
+  const health = new Map<string, GovernanceHealthCounts>();
+  const transitions = new Map<string, RecordedTransition[]>();
+  if (engagementIds.length === 0) return { counts, health, transitions };
   const { rows } = await sql<{
     id: string;
     approvals_overdue: number;
@@ -74,6 +102,10 @@ export async function governanceCounts(
     deliverables_accepted: number;
     deliverables_returned: number;
     overdue_items: number;
+    open_severe_risks: number;
+    unacknowledged_escalations: number;
+    /** `at` as epoch milliseconds, truncated as the timestamptz parser truncates. */
+    transitions: { at_ms: number; from: string | null; to: string | null }[];
   }>`
     select e.id,
       (select count(*)::int from approval_request a
@@ -93,7 +125,19 @@ export async function governanceCounts(
         where d.engagement_id = e.id and d.team_id = e.team_id) as deliverables_returned,
       (select count(*)::int from scope_item s
         where s.engagement_id = e.id and s.team_id = e.team_id
-          and s.done_at is null and s.due_date < ${today}) as overdue_items
+          and s.done_at is null and s.due_date < ${today}) as overdue_items,
+      (select count(*)::int from risk r
+        where r.engagement_id = e.id and r.team_id = e.team_id
+          and r.severity in ('high', 'critical') and r.state in ('open', 'acknowledged'))
+        as open_severe_risks,
+      (select count(*)::int from escalation x
+        where x.engagement_id = e.id and x.team_id = e.team_id and x.state = 'open')
+        as unacknowledged_escalations,
+      coalesce((select json_agg(json_build_object('at_ms', floor(extract(epoch from d.at) * 1000),
+          'from', d.details->>'from', 'to', d.details->>'to') order by d.seq)
+        from decision_record d
+        where d.team_id = e.team_id and d.engagement_id = e.id
+          and d.kind like 'engagement.%' and d.details ? 'to'), '[]') as transitions
     from engagement e
     where e.team_id = ${teamId} and e.id in (${sql.join([...new Set(engagementIds)])})`.execute(db);
   for (const r of rows) {
@@ -105,8 +149,18 @@ export async function governanceCounts(
       deliverablesReturned: r.deliverables_returned,
       overdueItems: r.overdue_items,
     });
+    health.set(r.id, {
+      openSevereRisks: r.open_severe_risks,
+      unacknowledgedEscalations: r.unacknowledged_escalations,
+    });
+    const list: RecordedTransition[] = [];
+    for (const t of r.transitions) {
+      if (!t.from || !t.to) continue;
+      list.push({ at: new Date(t.at_ms), from: t.from as Stage, to: t.to as Stage });
+    }
+    if (list.length > 0) transitions.set(r.id, list);
   }
-  return counts;
+  return { counts, health, transitions };
 }
 
 /** How many records an engagement's chain holds and the hash at its head (for a final summary). */

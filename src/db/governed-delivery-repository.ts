@@ -444,16 +444,35 @@ export async function deliveryOverview(
       .execute(),
     listStageReviews(db, teamId, engagementId),
   ]);
-  const passed = new Set(
-    reviews.filter((r) => r.status === 'approved').map((r) => r.checkpoint_ref),
-  );
-  const next = checkpoints.find((c) => !passed.has(c.ref));
-  const review = next ? reviews.filter((r) => r.checkpoint_ref === next.ref).at(-1) : undefined;
-  return {
+  return overviewOf({
     openChanges: changes,
     waitingDeliverables: deliverables
       .filter((d) => d.status === 'waiting')
       .map((d) => ({ ref: d.ref, scopeRef: d.scope_ref, version: d.version })),
+    checkpoints,
+    stageReviews: reviews,
+  });
+}
+
+/**
+ * The overview from its rows: the checkpoints by due date then creation, the stage reviews by
+ * submission (`deliveryOverview` reads them; `/amos status` reads them in its one statement).
+ */
+export function overviewOf(rows: {
+  readonly openChanges: DeliveryOverview['openChanges'];
+  readonly waitingDeliverables: DeliveryOverview['waitingDeliverables'];
+  readonly checkpoints: readonly { ref: string; name: string; due_date: string | null }[];
+  readonly stageReviews: readonly { ref: string; checkpoint_ref: string; status: string }[];
+}): DeliveryOverview {
+  const reviews = rows.stageReviews;
+  const passed = new Set(
+    reviews.filter((r) => r.status === 'approved').map((r) => r.checkpoint_ref),
+  );
+  const next = rows.checkpoints.find((c) => !passed.has(c.ref));
+  const review = next ? reviews.filter((r) => r.checkpoint_ref === next.ref).at(-1) : undefined;
+  return {
+    openChanges: rows.openChanges,
+    waitingDeliverables: rows.waitingDeliverables,
     nextStage: next
       ? {
           ref: next.ref,

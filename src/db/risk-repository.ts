@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql } from 'kysely';
 import { FINAL_STAGES } from '../domain/engagement.js';
+import type { Severity } from '../domain/risk.js';
 import type { Db, Trx } from './database.js';
 import type { EscalationTable, GovernanceMessageTable, RiskTable } from './tables.js';
 
@@ -224,47 +225,60 @@ export async function listMessages(
     .execute();
 }
 
+/** An open escalation sent to someone, or an open risk they may move, as App Home lists it. */
+export interface WaitingGovernanceRow {
+  readonly kind: 'escalation' | 'risk';
+  readonly id: string;
+  readonly ref: string;
+  readonly slug: string;
+  readonly severity: Severity;
+  readonly engagement_id: string;
+  readonly raised_by: string;
+  /** Escalations only (null for a risk). */
+  readonly needed: string | null;
+  readonly level: number | null;
+  readonly due_at: Date | null;
+  /** Risks only (null for an escalation). */
+  readonly title: string | null;
+  readonly state: string;
+}
+
 /**
- * Per engagement, its open high or critical risks (not mitigated or closed) and its escalations
- * nobody has acknowledged yet: one statement for all the engagements App Home shows.
+ * `escalationsReaching` and `risksOwnedBy` (none, the person's own, or all) in one statement,
+ * each its first 50 in its own order (kept by `ord`), as plain columns (timestamps parsed as
+ * every other read parses them). `@>` (not `= any(...)`) so the partial GIN index
+ * escalation_open_reached answers the escalations.
  */
-export async function governanceHealth(
+export async function governanceWaitingRows(
   db: Db | Trx,
   teamId: string,
-  engagementIds: readonly string[],
-): Promise<Map<string, { openSevereRisks: number; unacknowledgedEscalations: number }>> {
-  const health = new Map<string, { openSevereRisks: number; unacknowledgedEscalations: number }>();
-  if (engagementIds.length === 0) return health;
-  const rows = await db
-    .selectFrom('risk')
-    .select(['engagement_id', sql<string>`'risk'`.as('kind'), sql<number>`count(*)::int`.as('n')])
-    .where('team_id', '=', teamId)
-    .where('engagement_id', 'in', [...engagementIds])
-    .where('severity', 'in', ['high', 'critical'])
-    .where('state', 'in', ['open', 'acknowledged'])
-    .groupBy('engagement_id')
-    .unionAll(
-      db
-        .selectFrom('escalation')
-        .select([
-          'engagement_id',
-          sql<string>`'escalation'`.as('kind'),
-          sql<number>`count(*)::int`.as('n'),
-        ])
-        .where('team_id', '=', teamId)
-        .where('engagement_id', 'in', [...engagementIds])
-        .where('state', '=', 'open')
-        .groupBy('engagement_id'),
-    )
-    .execute();
-  for (const row of rows) {
-    const entry = health.get(row.engagement_id) ?? {
-      openSevereRisks: 0,
-      unacknowledgedEscalations: 0,
-    };
-    if (row.kind === 'risk') entry.openSevereRisks = row.n;
-    else entry.unacknowledgedEscalations = row.n;
-    health.set(row.engagement_id, entry);
-  }
-  return health;
+  userId: string,
+  risks: 'none' | 'own' | 'all',
+): Promise<{ escalations: WaitingGovernanceRow[]; risks: WaitingGovernanceRow[] }> {
+  const final = [...FINAL_STAGES];
+  const riskPart =
+    risks === 'none'
+      ? sql``
+      : sql`union all
+    (select 'risk' as kind, row_number() over (order by r.raised_at) as ord, r.id, r.ref, e.slug,
+        r.severity, r.engagement_id, r.raised_by, null as needed, null::int as level,
+        null::timestamptz as due_at, r.title, r.state
+      from risk r join engagement e on e.id = r.engagement_id and e.team_id = ${teamId}
+      where r.team_id = ${teamId} and r.state <> 'closed' and e.stage <> all(${final})
+        ${risks === 'own' ? sql`and r.owner_id = ${userId}` : sql``}
+      order by r.raised_at limit 50)`;
+  const { rows } = await sql<WaitingGovernanceRow & { ord: string }>`
+    select * from ((select 'escalation' as kind, row_number() over (order by x.raised_at) as ord, x.id, x.ref,
+        e.slug, x.severity, x.engagement_id, x.raised_by, x.needed, x.level, x.due_at,
+        null as title, x.state
+      from escalation x join engagement e on e.id = x.engagement_id and e.team_id = ${teamId}
+      where x.team_id = ${teamId} and x.state = 'open' and e.stage <> all(${final})
+        and x.reached_ids @> array[${userId}]::text[]
+      order by x.raised_at limit 50)
+    ${riskPart}) w
+    order by kind, ord`.execute(db);
+  return {
+    escalations: rows.filter((r) => r.kind === 'escalation'),
+    risks: rows.filter((r) => r.kind === 'risk'),
+  };
 }

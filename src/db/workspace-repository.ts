@@ -33,22 +33,6 @@ export async function findWorkspace(db: Db, teamId: string) {
   return db.selectFrom('workspace').selectAll().where('team_id', '=', teamId).executeTakeFirst();
 }
 
-/** Records an Events API delivery; true the first time this (team, event_id) is seen. */
-export async function claimEventReceipt(
-  db: Db,
-  teamId: string,
-  eventId: string,
-  eventType: string,
-): Promise<boolean> {
-  const inserted = await db
-    .insertInto('slack_event_receipt')
-    .values({ team_id: teamId, event_id: eventId, event_type: eventType })
-    .onConflict((oc) => oc.columns(['team_id', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
-}
-
 /** Stores an OAuth installation (already encrypted) and the bot identity; the installer is recorded once. */
 export async function saveInstallation(
   db: Db,

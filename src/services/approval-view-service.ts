@@ -1,27 +1,21 @@
 import {
+  type ApprovalCopyRow,
   type ApprovalEngagementRow,
-  listApprovalMessagesOf,
-  listScopeItemsOf,
-  listStageCheckpointsOf,
+  type ApprovalItemRow,
+  type ApprovalStageRow,
+  listRequestDetailsOf,
   listWaitingApprovals,
 } from '../db/approval-list-repository.js';
 import {
-  type ApprovalMessageRow,
   type ApprovalRequestRow,
   findApprovalWithEngagement,
   insertApprovalMessage,
-  listApprovalMessages,
   toApprovalRequest,
 } from '../db/approval-repository.js';
-import {
-  listScopeItems,
-  listStageCheckpoints,
-  type ScopeItemRow,
-  type StageCheckpointRow,
-} from '../db/scope-repository.js';
 import { type ApprovalStatus, approverIds, castVote, type Vote } from '../domain/approvals.js';
 import { engagementLabel, type Stage } from '../domain/engagement.js';
 import { parseRef } from '../domain/refs.js';
+import type { Actor } from '../domain/roles.js';
 import { check, notFound, type ServiceDeps } from './change.js';
 import { actorWith } from './read-access.js';
 
@@ -72,9 +66,9 @@ function toApprovalView(
   teamId: string,
   row: ApprovalRequestRow,
   engagement: ApprovalEngagementRow,
-  items: readonly ScopeItemRow[],
-  stages: readonly StageCheckpointRow[],
-  copies: readonly ApprovalMessageRow[],
+  items: readonly ApprovalItemRow[],
+  stages: readonly ApprovalStageRow[],
+  copies: readonly ApprovalCopyRow[],
 ): ApprovalView {
   const request = toApprovalRequest(row);
   return {
@@ -119,11 +113,13 @@ export async function loadApprovalView(
   const found = await findApprovalWithEngagement(deps.db, teamId, approvalRequestId);
   if (!found) return undefined;
   const { request: row, engagement } = found;
-  const [items, stages, copies] = await Promise.all([
-    listScopeItems(deps.db, teamId, engagement.id),
-    listStageCheckpoints(deps.db, teamId, engagement.id),
-    listApprovalMessages(deps.db, teamId, row.id),
-  ]);
+  // Its engagement's scope items and checkpoints and its copies: one statement.
+  const { items, stages, copies } = await listRequestDetailsOf(
+    deps.db,
+    teamId,
+    [engagement.id],
+    [row.id],
+  );
   return toApprovalView(teamId, row, engagement, items, stages, copies);
 }
 
@@ -152,31 +148,28 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 /**
  * What waits on the caller (executives and admins only): pending requests of the workspace
  * they did not request or author and have not voted on, oldest first; optionally one
- * engagement's. The first `limit` in full and the count of all, in five statements whatever
- * the number of pending requests (the actor, the requests, their items, stages and copies).
+ * engagement's. The first `limit` in full and the count of all, in three statements whatever
+ * the number of pending requests (the actor, the requests, then their items, stages and copies).
  */
 export async function listWaiting(
   deps: ServiceDeps,
-  request: { teamId: string; userId: string; slug?: string | undefined },
+  request: { teamId: string; userId: string; slug?: string | undefined; actor?: Actor },
   limit = WAITING_LISTED,
 ): Promise<WaitingList> {
   const { teamId, userId } = request;
-  await actorWith(deps, teamId, userId, 'approve');
+  await actorWith(deps, teamId, userId, 'approve', request.actor);
   const { rows, total } = await listWaitingApprovals(deps.db, teamId, userId, {
     slug: request.slug?.toLowerCase(),
     limit,
   });
   if (rows.length === 0) return { views: [], total };
   const engagementIds = [...new Set(rows.map((r) => r.engagement.id))];
-  const [items, stages, copies] = await Promise.all([
-    listScopeItemsOf(deps.db, teamId, engagementIds),
-    listStageCheckpointsOf(deps.db, teamId, engagementIds),
-    listApprovalMessagesOf(
-      deps.db,
-      teamId,
-      rows.map((r) => r.request.id),
-    ),
-  ]);
+  const { items, stages, copies } = await listRequestDetailsOf(
+    deps.db,
+    teamId,
+    engagementIds,
+    rows.map((r) => r.request.id),
+  );
   const itemsOf = groupBy(items, (i) => i.engagement_id);
   const stagesOf = groupBy(stages, (s) => s.engagement_id);
   const copiesOf = groupBy(copies, (c) => c.approval_request_id);

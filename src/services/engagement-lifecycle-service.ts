@@ -5,6 +5,7 @@ import {
   findEngagementBySlug,
   loadEngagementFacts,
   lockEngagement,
+  lockEngagementBySlug,
   setStage,
 } from '../db/engagement-repository.js';
 import type { ChainedRecord } from '../domain/decision-record.js';
@@ -19,6 +20,9 @@ import {
 import { adminMentions } from './actor-service.js';
 import { type Change, check, notFound, runChange, type ServiceDeps } from './change.js';
 
+const noSuchSlug = (slug: string) =>
+  `There is no engagement \`${slug}\` in this workspace. \`/amos status\` lists them.`;
+
 /**
  * Finds the engagement a command is about: the slug given, else the engagement whose
  * partner channel the command was typed in. Refuses with a message that says what to type.
@@ -31,10 +35,7 @@ export async function resolveEngagement(
 ): Promise<EngagementRow> {
   if (slug) {
     const found = await findEngagementBySlug(db, teamId, slug);
-    if (!found)
-      notFound(
-        `There is no engagement \`${slug}\` in this workspace. \`/amos status\` lists them.`,
-      );
+    if (!found) notFound(noSuchSlug(slug));
     return found;
   }
   if (channelId) {
@@ -64,6 +65,11 @@ export async function resolveAndLock(
   change: Change,
   target: { readonly slug?: string | undefined; readonly channelId?: string | undefined },
 ): Promise<EngagementRow> {
+  if (target.slug) {
+    // Found and locked in one statement (a slug names one engagement and never changes).
+    const locked = await lockEngagementBySlug(change.trx, change.teamId, target.slug);
+    return locked ?? notFound(noSuchSlug(target.slug));
+  }
   const found = await resolveEngagement(change.trx, change.teamId, target.slug, target.channelId);
   return lockEngagementRow(change, found.id);
 }

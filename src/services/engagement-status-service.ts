@@ -3,10 +3,10 @@ import {
   type EngagementRow,
   findEngagementByChannel,
   listEngagementSummaries,
-  loadEngagementFacts,
+  loadStatusFacts,
 } from '../db/engagement-repository.js';
-import { type DeliveryOverview, deliveryOverview } from '../db/governed-delivery-repository.js';
-import { listPartnerMemberIds, partnerOrgIdsOf } from '../db/partner-member-repository.js';
+import { type DeliveryOverview, overviewOf } from '../db/governed-delivery-repository.js';
+import { partnerOrgIdsOf } from '../db/partner-member-repository.js';
 import type { EngagementFacts, Stage } from '../domain/engagement.js';
 import { describeNextStep, type NextStep } from '../domain/lifecycle.js';
 import type { Actor } from '../domain/roles.js';
@@ -50,6 +50,17 @@ export interface EngagementStatus {
   readonly diagnostic: { ref: string; version: number } | null;
   /** Open change requests, deliverables waiting for review and the next stage review. */
   readonly delivery?: DeliveryOverview;
+  /**
+   * Its open risks and escalations (a partner-only viewer: only those their organisation
+   * raised), read with the rest; absent where a status was built without them.
+   */
+  readonly open?: OpenRisksAndEscalations;
+}
+
+/** What `/amos status` lists of an engagement's open risks and escalations. */
+export interface OpenRisksAndEscalations {
+  readonly risks: readonly { ref: string; severity: string; state: string; title: string }[];
+  readonly escalations: readonly { ref: string; severity: string; state: string; level: number }[];
 }
 
 export interface EngagementListItem {
@@ -82,10 +93,10 @@ export const ENGAGEMENTS_LISTED = 40;
  */
 export async function engagementStatus(
   deps: ServiceDeps,
-  request: { teamId: string; userId: string; slug?: string; channelId?: string },
+  request: { teamId: string; userId: string; slug?: string; channelId?: string; actor?: Actor },
 ): Promise<StatusAnswer> {
   const { teamId, userId, slug, channelId } = request;
-  const actor = await actorWith(deps, teamId, userId, 'view_engagement');
+  const actor = await actorWith(deps, teamId, userId, 'view_engagement', request.actor);
   const inPartnerChannel =
     !slug && channelId ? await findEngagementByChannel(deps.db, teamId, channelId) : undefined;
   if (!slug && !inPartnerChannel) {
@@ -110,20 +121,48 @@ export async function engagementStatus(
     };
   }
   const engagement = await resolveVisibleEngagement(deps.db, actor, teamId, slug, channelId);
-  const facts = await loadEngagementFacts(deps.db, engagement);
+  // One statement for everything shown of it (facts, delivery, partner members, open items).
+  const { facts, extras } = await loadStatusFacts(deps.db, engagement);
   const next = describeNextStep(facts);
   return {
     kind: 'one',
     status: {
       engagement,
       next,
-      actorIds: await whoActs(deps.db, engagement, facts, next),
+      actorIds: whoActs(engagement, facts, next, extras.partnerMemberIds),
       partnerOrgName: facts.partnerOrg?.name ?? null,
       diagnostic: facts.diagnostic
         ? { ref: facts.diagnostic.ref, version: facts.diagnostic.version }
         : null,
-      delivery: await deliveryOverview(deps.db, teamId, engagement.id),
+      delivery: overviewOf(extras),
+      open: openItemsFor(actor, extras),
     },
+  };
+}
+
+/**
+ * The open risks and escalations a viewer sees: a partner (no other role) only those their
+ * organisation raised, the rest are for the internal audience.
+ */
+function openItemsFor(
+  viewer: Actor,
+  extras: Awaited<ReturnType<typeof loadStatusFacts>>['extras'],
+): OpenRisksAndEscalations {
+  let risks = extras.openRisks;
+  let escalations = extras.openEscalations;
+  if (isPartnerOnly(viewer)) {
+    const members = new Set(extras.partnerMemberIds);
+    risks = risks.filter((r) => members.has(r.raised_by));
+    escalations = escalations.filter((e) => members.has(e.raised_by));
+  }
+  return {
+    risks: risks.map((r) => ({ ref: r.ref, severity: r.severity, state: r.state, title: r.title })),
+    escalations: escalations.map((e) => ({
+      ref: e.ref,
+      severity: e.severity,
+      state: e.state,
+      level: e.level,
+    })),
   };
 }
 
@@ -131,12 +170,12 @@ export async function engagementStatus(
  * The people behind the roles that must act: the operator, the sponsors (less whoever authored
  * what they decide on and, for a pending request, whoever already voted), or the partner's members.
  */
-async function whoActs(
-  db: Db,
+function whoActs(
   engagement: EngagementRow,
   facts: EngagementFacts,
   next: NextStep,
-): Promise<string[]> {
+  partnerMemberIds: readonly string[],
+): string[] {
   const roles = next.whoMustAct;
   if (roles.includes('operator') && !roles.includes('executive')) return [engagement.operator_id];
   if (roles.includes('executive')) {
@@ -148,8 +187,6 @@ async function whoActs(
           [...(request?.authorIds ?? []), ...(request?.voterIds ?? [])];
     return engagement.sponsor_ids.filter((id) => !excluded.includes(id));
   }
-  if (roles.includes('partner') && engagement.partner_org_id) {
-    return listPartnerMemberIds(db, engagement.team_id, engagement.partner_org_id);
-  }
+  if (roles.includes('partner') && engagement.partner_org_id) return [...partnerMemberIds];
   return [];
 }

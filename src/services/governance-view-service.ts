@@ -1,21 +1,17 @@
 import { findEngagementById } from '../db/engagement-repository.js';
-import { listPartnerMemberIds } from '../db/partner-member-repository.js';
 import {
-  escalationsReaching,
   findEscalation,
   findRisk,
   type GovernanceSubject,
+  governanceWaitingRows,
   listMessages,
-  listOpenItems,
   rememberMessage,
-  risksOwnedBy,
 } from '../db/risk-repository.js';
 import type { EscalationCategory, EscalationState } from '../domain/escalation.js';
 import type { RiskCategory, RiskState, Severity } from '../domain/risk.js';
-import { can } from '../domain/roles.js';
+import { type Actor, can } from '../domain/roles.js';
 import { loadActor } from './actor-service.js';
 import type { ServiceDeps } from './change.js';
-import { isPartnerOnly } from './engagement-status-service.js';
 
 // What the Slack side shows of a risk or an escalation: read from the latest committed state, so
 // every copy rendered from it shows the same thing.
@@ -236,23 +232,29 @@ export async function governanceWaitingOn(
   deps: ServiceDeps,
   teamId: string,
   userId: string,
+  /** The actor already read for this request, if any. */
+  known?: Actor,
 ): Promise<GovernanceWaiting> {
-  const actor = await loadActor(deps.db, teamId, userId, deps.admins);
+  const actor =
+    known?.userId === userId ? known : await loadActor(deps.db, teamId, userId, deps.admins);
   const executive = actor.roles.some((r) => r === 'executive' || r === 'admin');
   const owner = actor.roles.includes('operator');
-  const [escalations, risks] = await Promise.all([
-    escalationsReaching(deps.db, teamId, userId),
-    executive || owner ? risksOwnedBy(deps.db, teamId, userId, executive) : Promise.resolve([]),
-  ]);
+  // Both lists in one statement (escalationsReaching and risksOwnedBy, as they were).
+  const { escalations, risks } = await governanceWaitingRows(
+    deps.db,
+    teamId,
+    userId,
+    executive ? 'all' : owner ? 'own' : 'none',
+  );
   return {
     escalations: escalations.map((e) => ({
       id: e.id,
       ref: e.ref,
       slug: e.slug,
       severity: e.severity,
-      needed: e.needed,
-      level: e.level,
-      dueAt: e.due_at,
+      needed: e.needed ?? '',
+      level: e.level ?? 0,
+      dueAt: e.due_at as Date,
       engagementId: e.engagement_id,
       mayPause: can(actor, 'pause'),
       mayAcknowledge: e.raised_by !== userId,
@@ -262,41 +264,8 @@ export async function governanceWaitingOn(
       ref: r.ref,
       slug: r.slug,
       severity: r.severity,
-      title: r.title,
-      state: r.state,
-    })),
-  };
-}
-
-/**
- * The engagement's open risks and escalations, for `/amos status` (read only). A partner (no
- * other role) sees only those their organisation raised: the rest are for the internal audience.
- */
-export async function openRisksAndEscalations(
-  deps: ServiceDeps,
-  teamId: string,
-  engagementId: string,
-  viewerId: string,
-) {
-  const [open, viewer, engagement] = await Promise.all([
-    listOpenItems(deps.db, teamId, [engagementId]),
-    loadActor(deps.db, teamId, viewerId, deps.admins),
-    findEngagementById(deps.db, teamId, engagementId),
-  ]);
-  let { risks, escalations } = open;
-  if (isPartnerOnly(viewer)) {
-    const orgId = engagement?.partner_org_id;
-    const members = new Set(orgId ? await listPartnerMemberIds(deps.db, teamId, orgId) : []);
-    risks = risks.filter((r) => members.has(r.raised_by));
-    escalations = escalations.filter((e) => members.has(e.raised_by));
-  }
-  return {
-    risks: risks.map((r) => ({ ref: r.ref, severity: r.severity, state: r.state, title: r.title })),
-    escalations: escalations.map((e) => ({
-      ref: e.ref,
-      severity: e.severity,
-      state: e.state,
-      level: e.level,
+      title: r.title ?? '',
+      state: r.state as RiskState,
     })),
   };
 }

@@ -1,10 +1,5 @@
-import {
-  type GovernanceCounts,
-  governanceCounts,
-  listTransitions,
-} from '../db/governance-repository.js';
+import { type GovernanceCounts, governanceOfEngagements } from '../db/governance-repository.js';
 import { listDeliverablesWaiting } from '../db/governed-delivery-repository.js';
-import { governanceHealth } from '../db/risk-repository.js';
 import { deciderIds } from '../db/role-repository.js';
 import { findWorkspace } from '../db/workspace-repository.js';
 import type { Stage } from '../domain/engagement.js';
@@ -58,7 +53,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Stage, time at the current gate, health and the executive figures of the engagements shown:
- * a fixed handful of statements whatever their number (transitions, counts, one per hook).
+ * one statement whatever their number (counts, health and transitions).
  */
 async function governanceOf(
   deps: ServiceDeps,
@@ -77,11 +72,11 @@ async function governanceOf(
   const ids = shown.map((e) => e.id);
   const overdueBefore = new Date(now.getTime() - (deps.reminders?.after ?? DAY_MS));
   const today = now.toISOString().slice(0, 10);
-  const [transitions, counts, risks] = await Promise.all([
-    listTransitions(deps.db, teamId, ids),
-    governanceCounts(deps.db, teamId, ids, overdueBefore, today),
-    governanceHealth(deps.db, teamId, ids),
-  ]);
+  const {
+    transitions,
+    counts,
+    health: risks,
+  } = await governanceOfEngagements(deps.db, teamId, ids, overdueBefore, today);
   const staff = !isPartnerOnly(actor);
   return shown.map((e) => {
     const times = gateTimes(e.createdAt, e.stage, transitions.get(e.id) ?? [], now);
@@ -121,8 +116,8 @@ export async function homeContent(
   if (actor.roles.length === 0)
     return { actor, waiting: NONE, engagements: [], partnerView: false };
   const [waiting, status, reviews] = await Promise.all([
-    can(actor, 'approve') ? listWaiting(deps, { teamId, userId }) : Promise.resolve(NONE),
-    engagementStatus(deps, { teamId, userId }),
+    can(actor, 'approve') ? listWaiting(deps, { teamId, userId, actor }) : Promise.resolve(NONE),
+    engagementStatus(deps, { teamId, userId, actor }),
     can(actor, 'review_deliverables')
       ? listDeliverablesWaiting(deps.db, teamId)
       : Promise.resolve([]),
@@ -132,7 +127,7 @@ export async function homeContent(
     actor,
     waiting,
     reviews,
-    governanceWaiting: await governanceWaitingOn(deps, teamId, userId),
+    governanceWaiting: await governanceWaitingOn(deps, teamId, userId, actor),
     engagements,
     engagementsTotal: status.kind === 'list' ? status.total : 0,
     partnerView: status.kind === 'list' ? status.partnerView : false,

@@ -11,8 +11,11 @@ export async function actorWith(
   teamId: string,
   userId: string,
   capability: Capability,
+  /** The actor the caller already read for this request (App Home reads it once for all). */
+  known?: Actor,
 ): Promise<Actor> {
-  const actor = await loadActor(deps.db, teamId, userId, deps.admins);
+  const actor =
+    known?.userId === userId ? known : await loadActor(deps.db, teamId, userId, deps.admins);
   if (!authorize(actor, capability).ok) {
     check(authorize(actor, capability, await adminMentions(deps.db, teamId, deps.admins)));
   }

@@ -5,7 +5,12 @@ import {
   insertApprovalRequest,
   toApprovalRequest,
 } from '../db/approval-repository.js';
-import { type EngagementRow, loadEngagementFacts, nextRef } from '../db/engagement-repository.js';
+import {
+  type EngagementRow,
+  loadEngagementFacts,
+  loadEngagementFactsAndPending,
+  nextRef,
+} from '../db/engagement-repository.js';
 import {
   insertScopeItem,
   insertStageCheckpoint,
@@ -24,7 +29,7 @@ import {
   validateStageCheckpoint,
 } from '../domain/scope.js';
 import { type Change, check, runChange, type ServiceDeps } from './change.js';
-import { lockWithFacts, resolveEngagement } from './engagement-lifecycle-service.js';
+import { resolveAndLock, resolveEngagement } from './engagement-lifecycle-service.js';
 import { approvalRequested } from './follow-up.js';
 import { actorWith } from './read-access.js';
 import { scheduleApprovalReminder } from './scheduler-service.js';
@@ -139,10 +144,10 @@ export async function addScopeItem(
     await change.authorize('define_requirements');
     const locked = await lockEditable(change, request);
     const draft = check(validateScopeItem(request, change.now));
-    const existing = await listScopeItems(change.trx, change.teamId, locked.engagement.id);
+    // The facts hold every scope item of the locked engagement (read in this transaction).
     check(
       checkUniqueName(
-        existing.map((i) => ({ ref: i.ref, name: i.title })),
+        locked.facts.scopeItems.map((i) => ({ ref: i.ref, name: i.title })),
         draft.title,
         'title',
       ),
@@ -177,8 +182,7 @@ export async function addStageCheckpoint(
     await change.authorize('define_requirements');
     const locked = await lockEditable(change, request);
     const draft = check(validateStageCheckpoint(request, change.now));
-    const existing = await listStageCheckpoints(change.trx, change.teamId, locked.engagement.id);
-    check(checkUniqueName(existing, draft.name, 'name'));
+    check(checkUniqueName(locked.facts.stages, draft.name, 'name'));
     const ref = await nextRef(change.trx, locked.engagement, 'ST');
     await insertStageCheckpoint(change.trx, {
       teamId: change.teamId,
@@ -208,14 +212,8 @@ export async function addStageCheckpoint(
 export async function submitRequirements(deps: ServiceDeps, request: EngagementTarget) {
   return runChange(deps, request.teamId, request.userId, async (change) => {
     await change.authorize('define_requirements');
-    const found = await resolveEngagement(
-      change.trx,
-      change.teamId,
-      request.slug,
-      request.channelId,
-    );
-    const locked = await lockWithFacts(change, found.id);
-    const { engagement } = locked;
+    const engagement = await resolveAndLock(change, request);
+    const locked = { engagement, facts: await loadEngagementFacts(change.trx, engagement) };
     const pendingRow = await findPendingApproval(
       change.trx,
       change.teamId,
@@ -294,16 +292,14 @@ export async function submitRequirements(deps: ServiceDeps, request: EngagementT
 
 /** Locks the engagement named by the request and refuses unless its requirements may change now. */
 async function lockEditable(change: Change, target: EngagementTarget) {
-  const found = await resolveEngagement(change.trx, change.teamId, target.slug, target.channelId);
-  const locked = await lockWithFacts(change, found.id);
-  const pending = await findPendingApproval(
+  // The engagement found and locked, then its facts and its pending request: two statements.
+  const engagement = await resolveAndLock(change, target);
+  const { facts, pendingRequirementsRef } = await loadEngagementFactsAndPending(
     change.trx,
-    change.teamId,
-    found.id,
-    EXECUTION_REQUIREMENTS,
+    engagement,
   );
-  check(checkScopeEditable(locked.facts, pending?.ref));
-  return locked;
+  check(checkScopeEditable(facts, pendingRequirementsRef));
+  return { engagement, facts };
 }
 
 /** Facts as they stand while requirements are drafted: the EX request is the one about to be opened. */

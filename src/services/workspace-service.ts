@@ -1,15 +1,9 @@
 import type { Db } from '../db/database.js';
-import {
-  claimEventReceipt,
-  upsertWorkspace,
-  type WorkspaceIdentity,
-} from '../db/workspace-repository.js';
+import { upsertWorkspace, type WorkspaceIdentity } from '../db/workspace-repository.js';
 
 export interface WorkspaceService {
   /** Makes sure the workspace row exists (once per process per team). */
   ensureWorkspace(identity: WorkspaceIdentity): Promise<void>;
-  /** True the first time an Events API event is seen; false for Slack's redeliveries. */
-  claimEvent(teamId: string, eventId: string, eventType: string): Promise<boolean>;
 }
 
 export function createWorkspaceService(db: Db): WorkspaceService {
@@ -24,6 +18,5 @@ export function createWorkspaceService(db: Db): WorkspaceService {
       }
       return pending;
     },
-    claimEvent: (teamId, eventId, eventType) => claimEventReceipt(db, teamId, eventId, eventType),
   };
 }

@@ -16,6 +16,7 @@ import type { Services } from '../services/index.js';
 import { singleWorkspaceAuthorize } from './authorize.js';
 import type { SlackDeps } from './context.js';
 import { unexpectedFailure } from './errors.js';
+import { ackEventsAfterListeners, httpNotTaken, socketNotTaken } from './event-ack.js';
 import { trackInFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 import { BODY_LIMIT_BYTES, refuseFutureTimestamps, requestProperties } from './request-identity.js';
@@ -118,6 +119,7 @@ export function createSlackApp(deps: {
       processBeforeResponse: false,
       bodyLimit: BODY_LIMIT_BYTES,
       customPropertiesExtractor: requestProperties,
+      processEventErrorHandler: httpNotTaken,
       clientId: slack.clientId,
       clientSecret: slack.clientSecret,
       stateSecret: slack.stateSecret,
@@ -144,6 +146,7 @@ export function createSlackApp(deps: {
             appToken: slack.appToken,
             logger: blogger,
             customRoutes,
+            processEventErrorHandler: socketNotTaken,
             installerOptions: { port: config.port },
           })
         : new HTTPReceiver({
@@ -154,6 +157,7 @@ export function createSlackApp(deps: {
             processBeforeResponse: false,
             bodyLimit: BODY_LIMIT_BYTES,
             customPropertiesExtractor: requestProperties,
+            processEventErrorHandler: httpNotTaken,
           });
   }
   if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver);
@@ -165,6 +169,8 @@ export function createSlackApp(deps: {
     ...(authorize ? { authorize } : {}),
   });
   const inFlight = trackInFlight(app);
+  // Events are acked once their listeners finished (README: "What an ack guarantees").
+  ackEventsAfterListeners(app, logger);
   const slackDeps: SlackDeps = { services, config, logger };
   registerListeners(app, slackDeps);
   app.error(async (error) => {

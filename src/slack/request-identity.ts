@@ -45,11 +45,18 @@ export function refuseFutureTimestamps(
 }
 
 /**
- * The identity of the request being answered: a hash of its signature over HTTP (unique per
- * timestamp and body), or its trigger id in Socket Mode (which has no signature; every command,
- * button click and modal submission carries one). Undefined when there is neither.
+ * The identity of the request being answered. An Events API delivery's is its event id, the
+ * same in every delivery of the event (a redelivery is signed afresh; Slack's event ids are
+ * unique across workspaces). Otherwise a hash of its signature over HTTP (unique per timestamp
+ * and body), or its trigger id in Socket Mode (which has no signature; every command, button
+ * click and modal submission carries one). Undefined when there is none of these.
  */
 export function requestKey(context: Context, body: unknown): string | undefined {
+  const envelope = body as { type?: unknown; event_id?: unknown } | undefined;
+  if (envelope?.type === 'event_callback') {
+    const eventId = envelope.event_id;
+    return typeof eventId === 'string' && eventId.length > 0 ? `event:${eventId}` : undefined;
+  }
   const signature = context.requestSignature;
   if (typeof signature === 'string' && signature.length > 0) {
     return `sig:${createHash('sha256').update(signature).digest('hex')}`;

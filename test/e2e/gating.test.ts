@@ -20,12 +20,20 @@ beforeEach(() => {
   warn.fake.reset();
 });
 
-/** Slack tells the app `userId` joined (the fake's member list is updated as Slack's would be). */
-async function join(on: Harness, channelId: string, userId: string, eventId?: string) {
+/**
+ * Slack tells the app `userId` joined (the fake's member list is updated as Slack's would be).
+ * Pass `eventId` (and `retryNum`) for Slack's redelivery of that event, signed afresh.
+ */
+async function deliverJoin(
+  on: Harness,
+  channelId: string,
+  userId: string,
+  redelivery: { eventId?: string; retryNum?: number } = {},
+) {
   on.fake.addUser(TEAM.id, { id: userId, name: userId.toLowerCase() });
   const members = on.fake.channel(TEAM.id, channelId)?.members;
   if (members && !members.includes(userId)) members.push(userId);
-  const res = await on.driver.event(
+  return on.driver.event(
     {
       type: 'member_joined_channel',
       user: userId,
@@ -34,13 +42,54 @@ async function join(on: Harness, channelId: string, userId: string, eventId?: st
       team: TEAM.id,
       event_ts: `${Date.now() / 1000}`,
     },
-    eventId ? { eventId } : {},
+    redelivery,
   );
+}
+
+/** A join that Slack must see acked (200). */
+async function join(on: Harness, channelId: string, userId: string, eventId?: string) {
+  const res = await deliverJoin(on, channelId, userId, eventId ? { eventId, retryNum: 1 } : {});
   expect(res.status).toBe(200);
   return res;
 }
 
-/** Lets the app finish work it does after acking an event. */
+/** Holds the engagement's row lock (as another change would) until `release` is called. */
+async function holdEngagementLock(on: Harness, engagementId: string) {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const holder = on.db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom('engagement')
+      .select('id')
+      .where('id', '=', engagementId)
+      .forUpdate()
+      .execute();
+    locked();
+    await held;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await holder;
+  };
+}
+
+/** Whether a change stored this event's id (request_receipt), as a redelivery will look for. */
+async function eventStored(on: Harness, eventId: string): Promise<boolean> {
+  const row = await on.db
+    .selectFrom('request_receipt')
+    .select('request_key')
+    .where('request_key', '=', `event:${eventId}`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Waits until both apps have finished every request, so "nothing happened" can be asserted. */
 const settle = async () => {
   await Promise.all([h.app.idle(), warn.app.idle()]);
@@ -83,46 +132,42 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
     });
   });
 
-  it('handles a join whose first attempt timed out on a lock: the acked event is not lost', async () => {
+  it('answers the join only after its boundary record committed', async () => {
     const { engagement, channelId, members } = await partnerEngagement(h);
     const partner = members[0] as string;
-    // Another change holds the engagement row past the lock timeout (1.5 s): the join's first
-    // attempt waits, times out and writes nothing. Bolt acked the event already, so Slack
-    // will not send it again: the app must try again itself.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = h.db.transaction().execute(async (trx) => {
-      await trx
-        .selectFrom('engagement')
-        .select('id')
-        .where('id', '=', engagement.id)
-        .forUpdate()
-        .execute();
-      locked();
-      await held;
-    });
-    const waitingOnLocks = async () => {
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
-      return Number(rows[0]?.n ?? 0);
-    };
+    const res = await join(h, channelId, partner);
+    // No idle wait: the ack is the promise that the record is there.
+    const [record] = await recordsOf(h, engagement.id);
+    expect(record?.kind).toBe('boundary.partner_joined');
+    expect(record?.details).toMatchObject({ user: partner, action: 'remove' });
+    expect(await eventStored(h, res.eventId)).toBe(true);
+    await h.fake.waitFor('conversations.kick');
+  });
+
+  it('does not ack a join whose change timed out on a lock; its redelivery commits it once', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    // Another change holds the engagement row past the lock timeout (1.5 s): the join waits,
+    // times out and writes nothing, so it is not acked and Slack will deliver it again.
+    const release = await holdEngagementLock(h, engagement.id);
+    let first: Awaited<ReturnType<typeof deliverJoin>>;
     try {
-      await isLocked;
-      await join(h, channelId, partner);
-      await eventually(async () => expect(await waitingOnLocks()).toBe(1));
-      await eventually(async () => expect(await waitingOnLocks()).toBe(0));
+      first = await deliverJoin(h, channelId, partner);
+      expect(first.status).toBe(503);
       expect(await recordsOf(h, engagement.id)).toEqual([]);
+      expect(await eventStored(h, first.eventId)).toBe(false);
     } finally {
-      release();
-      await holder;
+      await release();
     }
+    await h.app.idle();
+    expect(await recordsOf(h, engagement.id)).toEqual([]);
+    expect(h.fake.callsTo('conversations.kick')).toEqual([]);
+
+    // Slack's retry: the same event id, signed afresh, with X-Slack-Retry-Num.
+    await join(h, channelId, partner, first.eventId);
+    expect((await recordsOf(h, engagement.id)).map((r) => r.kind)).toEqual([
+      'boundary.partner_joined',
+    ]);
     await h.fake.waitFor('conversations.kick');
     await eventually(async () => {
       const records = await recordsOf(h, engagement.id);
@@ -131,6 +176,57 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
         'boundary.partner_removed',
       ]);
     });
+    await settle();
+    expect(h.fake.callsTo('conversations.kick')).toHaveLength(1);
+  });
+
+  it('answers 503 within Slack’s 3 s when the join is slower than that; the late commit is not repeated', async () => {
+    const { engagement, channelId, members } = await partnerEngagement(h);
+    const partner = members[0] as string;
+    const eventId = `EvSLOW${Date.now()}`;
+    // Two statements of this join's change take 1.5 s each (each under the 2 s statement
+    // timeout): the change commits after about 3 s, past the 2.5 s the app waits for it.
+    await sql`
+      create function amos_test_slow() returns trigger language plpgsql as $$
+      begin perform pg_sleep(1.5); return new; end $$`.execute(h.db);
+    await sql`
+      create trigger amos_test_slow_receipt before insert on request_receipt for each row
+      when (new.request_key = ${sql.lit(`event:${eventId}`)}) execute function amos_test_slow()`.execute(
+      h.db,
+    );
+    await sql`
+      create trigger amos_test_slow_record before insert on decision_record for each row
+      when (new.engagement_id = ${sql.lit(engagement.id)}) execute function amos_test_slow()`.execute(
+      h.db,
+    );
+    try {
+      const started = Date.now();
+      const slow = await deliverJoin(h, channelId, partner, { eventId });
+      const answeredMs = Date.now() - started;
+      expect(slow.status).toBe(503);
+      expect(answeredMs).toBeGreaterThanOrEqual(2_400);
+      expect(answeredMs).toBeLessThan(3_000);
+      // The change was still running when the 503 went out; it commits afterwards.
+      await h.app.idle();
+      expect((await recordsOf(h, engagement.id)).map((r) => r.kind)).toContain(
+        'boundary.partner_joined',
+      );
+      expect(await eventStored(h, eventId)).toBe(true);
+    } finally {
+      await sql`drop trigger amos_test_slow_receipt on request_receipt`.execute(h.db);
+      await sql`drop trigger amos_test_slow_record on decision_record`.execute(h.db);
+      await sql`drop function amos_test_slow()`.execute(h.db);
+    }
+    // Slack's retry finds the event id stored: acked, and nothing more is recorded.
+    await join(h, channelId, partner, eventId);
+    await settle();
+    const joined = (await recordsOf(h, engagement.id)).filter(
+      (r) => r.kind === 'boundary.partner_joined',
+    );
+    expect(joined).toHaveLength(1);
+    expect(
+      h.fake.callsTo('conversations.kick').filter((c) => c.args.user === partner),
+    ).toHaveLength(1);
   });
 
   it('removes a partner of another organisation even while the engagement is active', async () => {
@@ -176,12 +272,18 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
     expect(h.fake.channel(TEAM.id, channelId)?.members).toContain('U0CLIENT');
   });
 
-  it('acts once when Slack redelivers the same join event', async () => {
+  it('acks a redelivery of a join already committed and changes nothing', async () => {
     const { engagement, channelId, members } = await partnerEngagement(h);
     const partner = members[0] as string;
     const first = await join(h, channelId, partner);
     await h.fake.waitFor('conversations.kick');
-    await join(h, channelId, partner, first.eventId);
+    await eventually(async () => expect(await recordsOf(h, engagement.id)).toHaveLength(2));
+    const again = await join(h, channelId, partner, first.eventId);
+    expect(again.status).toBe(200);
+    expect((await recordsOf(h, engagement.id)).map((r) => r.kind)).toEqual([
+      'boundary.partner_joined',
+      'boundary.partner_removed',
+    ]);
     await settle();
     expect(
       h.fake.callsTo('conversations.kick').filter((c) => c.args.user === partner),

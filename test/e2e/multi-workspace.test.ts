@@ -57,7 +57,7 @@ describe('several workspaces (OAuth installs)', () => {
     expect(res.status).toBeGreaterThanOrEqual(200);
     expect(h.fake.calls).toHaveLength(0);
     const receipts = await h.db
-      .selectFrom('slack_event_receipt')
+      .selectFrom('request_receipt')
       .selectAll()
       .where('team_id', '=', 'T0STRANGER')
       .execute();

@@ -9,7 +9,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const receipts = () => h.db.selectFrom('slack_event_receipt').selectAll().execute();
+const receipts = () => h.db.selectFrom('request_receipt').selectAll().execute();
 
 describe('the app over real HTTP', () => {
   it('answers /healthz and /readyz', async () => {
@@ -94,7 +94,7 @@ describe('the app over real HTTP', () => {
       'U0BOB',
     ]);
     const rows = await receipts();
-    expect(rows.filter((r) => r.event_id === first.eventId)).toHaveLength(1);
+    expect(rows.filter((r) => r.request_key === `event:${first.eventId}`)).toHaveLength(1);
     expect(rows.every((r) => r.team_id === TEAM.id)).toBe(true);
     expect(h.fake.violations).toEqual([]);
   });

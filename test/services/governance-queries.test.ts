@@ -1,7 +1,15 @@
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { governanceCounts, listTransitions } from '../../src/db/governance-repository.js';
-import { escalationsReaching } from '../../src/db/risk-repository.js';
+import {
+  governanceCounts,
+  governanceOfEngagements,
+  listTransitions,
+} from '../../src/db/governance-repository.js';
+import {
+  escalationsReaching,
+  governanceWaitingRows,
+  risksOwnedBy,
+} from '../../src/db/risk-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createEngagement } from '../support/factories.js';
 
@@ -84,5 +92,59 @@ describe('governance queries', () => {
       t.db,
     );
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('escalation_open_reached');
+  });
+
+  it('give App Home the escalations and risks waiting on a person in one statement, as the two reads', async () => {
+    // Risks of two owners, raised out of order; one closed, one of a terminated engagement.
+    const done = await createEngagement(t.db, { slug: 'gov-done', stage: 'terminated' });
+    const risk = (engagementId: string, n: number, owner: string, state = 'open') =>
+      sql`insert into risk (team_id, engagement_id, ref, title, category, severity, description,
+          mitigation, state, owner_id, raised_by, raised_at, updated_at)
+        values ('T0AMOS', ${engagementId}, ${`RK-${n}`}, ${`Risk ${n}`}, 'scope', 'high', 'd', 'm',
+          ${state}, ${owner}, 'U0X', timestamptz '2026-11-20 12:00Z' + ${(n * 37) % 11} * interval '1 hour',
+          now())`.execute(t.db);
+    for (let n = 1; n <= 8; n += 1) await risk(ids[n % 3]!, n, n % 2 ? 'U0ME' : 'U0OTHER');
+    await risk(ids[0]!, 9, 'U0ME', 'closed');
+    await risk(done.id, 10, 'U0ME');
+    const pick = (r: { id: string; ref: string; slug: string; severity: string }) => [
+      r.id,
+      r.ref,
+      r.slug,
+      r.severity,
+    ];
+    const reaching = await escalationsReaching(t.db, 'T0AMOS', 'U0ME');
+    for (const [mode, expected] of [
+      ['all', await risksOwnedBy(t.db, 'T0AMOS', 'U0ME', true)],
+      ['own', await risksOwnedBy(t.db, 'T0AMOS', 'U0ME', false)],
+      ['none', []],
+    ] as const) {
+      const rows = await governanceWaitingRows(t.db, 'T0AMOS', 'U0ME', mode);
+      expect(rows.risks.map((r) => [...pick(r), r.title, r.state])).toEqual(
+        expected.map((r) => [...pick(r), r.title, r.state]),
+      );
+      expect(
+        rows.escalations.map((e) => [...pick(e), e.needed, e.level, e.due_at, e.raised_by]),
+      ).toEqual(reaching.map((e) => [...pick(e), e.needed, e.level, e.due_at, e.raised_by]));
+    }
+    expect((await governanceWaitingRows(t.db, 'T0AMOS', 'U0ME', 'own')).risks).toHaveLength(4);
+    expect((await governanceWaitingRows(t.db, 'T0AMOS', 'U0ME', 'all')).risks).toHaveLength(8);
+    expect(reaching.length).toBe(5);
+  });
+
+  it('count the health and read the transitions with the figures, in the same statement', async () => {
+    const { counts, health, transitions } = await governanceOfEngagements(
+      t.db,
+      'T0AMOS',
+      ids,
+      new Date(),
+      '2026-12-01',
+    );
+    expect(counts).toEqual(await governanceCounts(t.db, 'T0AMOS', ids, new Date(), '2026-12-01'));
+    // The same transitions, dates to the millisecond, in chain order (six per engagement).
+    expect(transitions).toEqual(await listTransitions(t.db, 'T0AMOS', ids));
+    expect(transitions.get(ids[2]!)).toHaveLength(6);
+    // Open high risks: RK-3 and RK-6 on ids[0] (RK-9 is closed); the five open escalations.
+    expect(health.get(ids[0]!)).toEqual({ openSevereRisks: 2, unacknowledgedEscalations: 500 });
+    expect(health.get(ids[1]!)).toEqual({ openSevereRisks: 3, unacknowledgedEscalations: 0 });
   });
 });

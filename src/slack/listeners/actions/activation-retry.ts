@@ -1,17 +1,18 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { retryActivationSetup } from '../../../services/activation-service.js';
 import type { SlackDeps } from '../../context.js';
 import { ACTIVATION } from '../../ids.js';
 import { parseRetryValue } from '../../inputs/activation.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /**
  * "Retry the set-up" in an activation failure DM: redoes the Slack steps that did not work
  * (executives or the engagement's operator, while it is active), as a job committed with the
  * retry's record; a new failure is reported again by that job.
  */
-export function registerActivationRetry(app: App, deps: SlackDeps): void {
+export function registerActivationRetry(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTIVATION.retrySetupAction,
     perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { checkMayVote, listWaiting } from '../../../services/approval-view-service.js';
 import { afterDecision, isStoredCopy } from '../../approval-notifier.js';
@@ -8,6 +8,7 @@ import { APPROVAL } from '../../ids.js';
 import type { RejectModalMetadata } from '../../inputs/approval.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /** Where a button was clicked: a stored copy (a DM) or an ephemeral list. */
 export interface ClickOrigin {
@@ -68,7 +69,7 @@ const ephemeralError = (origin: ClickOrigin, respond: RespondFn, text: string) =
   replier(origin, respond)({ response_type: 'ephemeral', replace_original: false, text });
 
 /** Approve (acts at once) and Reject (asks why in a modal) on every copy and list item. */
-export function registerApprovalActions(app: App, deps: SlackDeps): void {
+export function registerApprovalActions(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     APPROVAL.approveAction,
     perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {

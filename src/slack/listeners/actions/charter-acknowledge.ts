@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { acknowledgeCharter } from '../../../services/charter-service.js';
 import { charterAckConfirmation } from '../../blocks/activation.js';
 import type { SlackDeps } from '../../context.js';
@@ -6,6 +6,7 @@ import { ACTIVATION } from '../../ids.js';
 import { parseCharterAckValue } from '../../inputs/activation.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /**
  * "I acknowledge the charter": records the clicker's acknowledgement (partner members of the
@@ -13,7 +14,7 @@ import { perRequest } from '../../request-identity.js';
  * updates the request message in place to show who has acknowledged, and confirms it to them
  * privately.
  */
-export function registerCharterAcknowledge(app: App, deps: SlackDeps): void {
+export function registerCharterAcknowledge(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     ACTIVATION.charterAckAction,
     perRequest(deps, async ({ ack, body, action, respond, context }, deps) => {

@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
+import type { ListenerRoutes } from '../routes.js';
 import { registerLinkChannelAction } from './link-channel.js';
 import { registerReviewActions } from './review.js';
 
 /** Buttons of engagement creation and Output Review. */
-export function registerEngagementActions(app: App, deps: SlackDeps): void {
+export function registerEngagementActions(app: ListenerRoutes, deps: SlackDeps): void {
   registerLinkChannelAction(app, deps);
   registerReviewActions(app, deps);
 }

@@ -1,17 +1,18 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { deliverableForReview } from '../../../services/deliverable-service.js';
 import { noticeModal } from '../../blocks/approval-replies.js';
 import { reviewModal } from '../../blocks/governed-delivery.js';
 import type { SlackDeps } from '../../context.js';
 import { HOME } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /**
  * App Home's "Review" button next to a deliverable waiting for review: opens the review modal
  * (one met / not met row per acceptance criterion), as `/amos deliver <slug> review DL-n` does;
  * a refusal (no right to review, already reviewed) opens a notice instead.
  */
-export function registerHomeActions(app: App, deps: SlackDeps): void {
+export function registerHomeActions(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     HOME.reviewDeliverableAction,
     async ({ ack, body, action, client, context }) => {

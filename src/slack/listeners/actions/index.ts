@@ -1,5 +1,5 @@
-import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
+import type { ListenerRoutes } from '../routes.js';
 import { registerActivationActions } from './activation.js';
 import { registerApprovalActions } from './approval.js';
 import { registerEngagementActions } from './engagement.js';
@@ -9,7 +9,7 @@ import { registerScopeActions } from './scope.js';
 import { registerStopActions } from './stop-authority.js';
 
 /** Registers every button and menu handler (one file per handler beside this one). */
-export function registerActions(app: App, deps: SlackDeps): void {
+export function registerActions(app: ListenerRoutes, deps: SlackDeps): void {
   registerScopeActions(app, deps);
   registerApprovalActions(app, deps);
   registerActivationActions(app, deps);

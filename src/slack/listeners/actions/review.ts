@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { type ReviewDecision, reviewDiagnostic } from '../../../services/diagnostic-service.js';
 import { reviewDecisionMessage, sendBackModal } from '../../blocks/diagnostic.js';
 import type { SlackDeps } from '../../context.js';
@@ -7,6 +7,7 @@ import { parseReviewTarget } from '../../inputs/diagnostic.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { reviewDecisionDeps } from '../review-followup.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const OUT_OF_DATE =
   'This button is out of date. Type `/amos review <slug>` to see the Diagnostic again.';
@@ -17,7 +18,7 @@ const OUT_OF_DATE =
  * says (without changing anything) that a newer version must be reviewed first; Send back
  * opens the reason modal for that version.
  */
-export function registerReviewActions(app: App, deps: SlackDeps): void {
+export function registerReviewActions(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockButtonAction>(
     DIAGNOSTIC_FORM.confirmAction,
     perRequest(deps, async ({ ack, body, action, context, respond }, deps) => {

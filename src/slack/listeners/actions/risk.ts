@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   SlackActionMiddlewareArgs,
@@ -12,6 +11,7 @@ import type { SlackDeps } from '../../context.js';
 import { RISK } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -55,7 +55,7 @@ const RISK_BUTTONS: readonly [string, RiskMove][] = [
 ];
 
 /** Acknowledge / Resolve on escalation DMs and App Home; the owner's moves on risk DMs. */
-export function registerRiskActions(app: App, deps: SlackDeps): void {
+export function registerRiskActions(app: ListenerRoutes, deps: SlackDeps): void {
   for (const [actionId, action] of [
     [RISK.acknowledgeAction, 'acknowledge'],
     [RISK.resolveAction, 'resolve'],

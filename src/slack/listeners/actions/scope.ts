@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   SlackActionMiddlewareArgs,
@@ -12,9 +11,10 @@ import { SCOPE } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { submitAndNotify } from '../../requirements-submission.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /** The overview's buttons: Add scope item, Add stage checkpoint (modals), Submit for approval. */
-export function registerScopeActions(app: App, deps: SlackDeps): void {
+export function registerScopeActions(app: ListenerRoutes, deps: SlackDeps): void {
   type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
   const openModal =
     (kind: 'item' | 'stage') =>

@@ -1,17 +1,18 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { pauseForm } from '../../../services/stop-authority-service.js';
 import { noticeModal } from '../../blocks/approval-replies.js';
 import { pauseModal } from '../../blocks/stop-authority.js';
 import type { SlackDeps } from '../../context.js';
 import { STOP } from '../../ids.js';
 import { replyForError } from '../../refusals.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /**
  * The executive-only Pause button (value: the engagement id): the presser's right to pause is
  * checked first; anyone without it (a partner, an operator) is told so privately and nothing
  * opens or changes. An executive gets the reason modal; submitting it pauses.
  */
-export function registerStopActions(app: App, deps: SlackDeps): void {
+export function registerStopActions(app: ListenerRoutes, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(
     STOP.pauseEngagement,
     async ({ ack, body, action, client, respond, context }) => {

@@ -1,5 +1,4 @@
 import { engagementStatus } from '../../../services/engagement-status-service.js';
-import { openRisksAndEscalations } from '../../../services/governance-view-service.js';
 import { riskStatusLines } from '../../blocks/risk.js';
 import { engagementListMessage, statusMessage } from '../../blocks/status.js';
 import { section } from '../../blocks/text.js';
@@ -25,16 +24,10 @@ export const status: Subcommand = {
       answer.kind === 'one'
         ? statusMessage(answer.status)
         : engagementListMessage(answer.engagements, answer.partnerView, answer.total);
-    if (answer.kind === 'one') {
-      const open = await openRisksAndEscalations(
-        deps.services.deps,
-        teamId,
-        answer.status.engagement.id,
-        userId,
-      );
-      const lines = riskStatusLines(open);
-      if (lines) reply.blocks.push(section(lines));
-    }
+    // Read with the rest of the status, in its one statement.
+    const lines =
+      answer.kind === 'one' && answer.status.open && riskStatusLines(answer.status.open);
+    if (lines) reply.blocks.push(section(lines));
     await ack({ response_type: 'ephemeral', ...reply });
   },
 };

@@ -1,43 +1,54 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { App } from '@slack/bolt';
-import { isDatabaseUnavailable } from '../../../db/database.js';
 import { handlePartnerJoin } from '../../../services/gating-service.js';
 import type { SlackDeps } from '../../context.js';
-import { unexpectedFailure } from '../../errors.js';
+import { eventListener, redeliver } from '../../event-ack.js';
 import { ACTIVATION } from '../../ids.js';
 
 /**
- * Bolt acks an event before its listener runs, so Slack never redelivers a join whose change
- * did not commit. A database that did not answer in time (a lock or pool timeout under a burst:
- * nothing was written) is tried again after these pauses; after the last, gate reconciliation
- * (AMOS_RECONCILE_EVERY) is what finds the partner.
+ * Joins handled at once. A join is acked only once its change committed (src/slack/event-ack.ts),
+ * so a burst of joins is as many requests held open, each wanting a pooled connection (10, with
+ * a 1 s connect timeout): five at a time leaves half the pool to commands, clicks and jobs (3
+ * and 6 measured alike within the noise of a shared machine: bench/FINDINGS.md, phase 4).
+ * A join that finds JOINS_WAITING already waiting, or no free turn within JOIN_WAIT_MS, is not
+ * taken: it is answered 503 at once and Slack delivers it again (nothing is queued in memory
+ * past Slack's 3 s).
  */
-export const JOIN_RETRY_MS = [1_000, 3_000] as const;
+export const JOINS_AT_ONCE = 5;
+export const JOINS_WAITING = 100;
+export const JOIN_WAIT_MS = 1_000;
 
-/**
- * Joins handled at once; the rest wait here, in arrival order. Bolt acks every event before
- * its listener runs, so a burst of joins would otherwise all ask the pool for a connection at
- * once (10, with a 1 s connect timeout): most timed out and were lost (bench/FINDINGS.md). A few
- * at a time leaves the pool to the requests being answered; past JOINS_QUEUED waiting, a join
- * is logged and left to gate reconciliation.
- */
-export const JOINS_AT_ONCE = 3;
-export const JOINS_QUEUED = 10_000;
+type Turn<T> = { readonly taken: true; readonly value: T } | { readonly taken: false };
 
-function limiter(atOnce: number, queued: number) {
+/** At most `atOnce` at a time; the rest wait in arrival order, at most `waiting` and `waitMs`. */
+export function turns(atOnce: number, waiting: number, waitMs: number) {
   let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+  const queue: (() => void)[] = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else running -= 1;
+  };
+  return async <T>(work: () => Promise<T>): Promise<Turn<T>> => {
     if (running >= atOnce) {
-      if (waiting.length >= queued) return undefined;
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      if (queue.length >= waiting) return { taken: false };
+      const handed = await new Promise<boolean>((resolve) => {
+        const hand = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          const at = queue.indexOf(hand);
+          if (at >= 0) queue.splice(at, 1);
+          resolve(false);
+        }, waitMs);
+        queue.push(hand);
+      });
+      if (!handed) return { taken: false };
     } else running += 1;
     try {
-      return await work();
+      return { taken: true, value: await work() };
     } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running -= 1;
+      release();
     }
   };
 }
@@ -48,40 +59,25 @@ function limiter(atOnce: number, queued: number) {
  * enforce-channel-gate job that carries it out (src/jobs/enforce-channel-gate.ts: the kick or
  * warning, `boundary.partner_removed` / `boundary.partner_warned` once Slack did it, and a
  * refusal recorded as `slack.error` and reported to the operator). Anyone else is left alone.
+ * The event is acked after that change committed; a join the database did not take (a lock or
+ * pool timeout) is not acked, and Slack's redelivery is what tries it again.
  */
 export function registerMemberJoinedChannel(app: App, deps: SlackDeps): void {
-  const inTurn = limiter(JOINS_AT_ONCE, JOINS_QUEUED);
-  app.event(ACTIVATION.memberJoinedEvent, async ({ event, context }) => {
-    const teamId = context.teamId ?? event.team;
-    if (!teamId || event.user === context.botUserId) return;
-    const join = {
-      teamId,
-      channelId: event.channel,
-      userId: event.user,
-      mode: deps.config.gatingMode,
-    };
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const handled = await inTurn(() => handlePartnerJoin(deps.services.deps, join));
-        if (handled === undefined) {
-          deps.logger.warn(
-            { waiting: JOINS_QUEUED },
-            'partner join not handled (too many waiting); gate reconciliation will find it',
-          );
-        }
-        return;
-      } catch (error) {
-        const pause = JOIN_RETRY_MS[attempt];
-        if (pause === undefined || !isDatabaseUnavailable(error)) {
-          unexpectedFailure(deps.logger, error, ACTIVATION.memberJoinedEvent);
-          return;
-        }
-        deps.logger.warn(
-          { err: error instanceof Error ? error.message : String(error), attempt: attempt + 1 },
-          'partner join not handled (database did not answer in time); trying again',
-        );
-        await sleep(pause);
-      }
-    }
-  });
+  const inTurn = turns(JOINS_AT_ONCE, JOINS_WAITING, JOIN_WAIT_MS);
+  app.event(
+    ACTIVATION.memberJoinedEvent,
+    eventListener(deps, ACTIVATION.memberJoinedEvent, async ({ event, context }, deps) => {
+      const teamId = context.teamId ?? event.team;
+      if (!teamId || event.user === context.botUserId) return;
+      const join = {
+        teamId,
+        channelId: event.channel,
+        userId: event.user,
+        mode: deps.config.gatingMode,
+      };
+      const turn = await inTurn(() => handlePartnerJoin(deps.services.deps, join));
+      // Logged once, by event-ack, with the reason.
+      if (!turn.taken) redeliver(context, 'busy');
+    }),
+  );
 }

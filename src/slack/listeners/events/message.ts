@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { handlePartnerMessage } from '../../../services/gating-service.js';
 import type { SlackDeps } from '../../context.js';
-import { unexpectedFailure } from '../../errors.js';
+import { eventListener } from '../../event-ack.js';
 import { ACTIVATION } from '../../ids.js';
 
 /**
@@ -10,17 +10,16 @@ import { ACTIVATION } from '../../ids.js';
  * joins and other subtypes are ignored; the text is never read or stored.
  */
 export function registerGatedMessage(app: App, deps: SlackDeps): void {
-  app.event(ACTIVATION.messageEvent, async ({ event, context }) => {
-    if (event.subtype !== undefined || ('bot_id' in event && event.bot_id)) return;
-    const userId = 'user' in event ? event.user : undefined;
-    const teamId = context.teamId;
-    if (!teamId || !userId || userId === context.botUserId) return;
-    if (event.channel_type !== 'channel' && event.channel_type !== 'group') return;
-    try {
+  app.event(
+    ACTIVATION.messageEvent,
+    eventListener(deps, ACTIVATION.messageEvent, async ({ event, context }, deps) => {
+      if (event.subtype !== undefined || ('bot_id' in event && event.bot_id)) return;
+      const userId = 'user' in event ? event.user : undefined;
+      const teamId = context.teamId;
+      if (!teamId || !userId || userId === context.botUserId) return;
+      if (event.channel_type !== 'channel' && event.channel_type !== 'group') return;
       // The boundary record and the partner's notice (a job) commit together.
       await handlePartnerMessage(deps.services.deps, { teamId, channelId: event.channel, userId });
-    } catch (error) {
-      unexpectedFailure(deps.logger, error, ACTIVATION.messageEvent);
-    }
-  });
+    }),
+  );
 }

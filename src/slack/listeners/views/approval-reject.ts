@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import { type DecideOutcome, decide } from '../../../services/approval-service.js';
 import { loadApprovalView } from '../../../services/approval-view-service.js';
 import { noticeModal, voteReply } from '../../blocks/approval-replies.js';
@@ -10,13 +10,14 @@ import { viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
 import { settleClick } from '../actions/approval.js';
+import type { ListenerRoutes } from '../routes.js';
 
 /**
  * The reject modal: the reason is required (inline error otherwise, nothing lost). A request
  * decided meanwhile turns the form into a notice of who decided; otherwise the modal closes and
  * every copy is updated in place, exactly as for the Approve button.
  */
-export function registerApprovalRejectView(app: App, deps: SlackDeps): void {
+export function registerApprovalRejectView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     APPROVAL.rejectModal,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

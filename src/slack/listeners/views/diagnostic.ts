@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import {
   type DiagnosticSubmission,
   submitDiagnostic,
@@ -11,6 +11,7 @@ import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { diagnosticAwaitsReviewNotice, withNotices } from '../engagement-notices.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
 
@@ -19,7 +20,7 @@ const FIRST_BLOCK = DIAGNOSTIC_FORM.blocks.priorities;
  * the line, nothing stored; otherwise the version is stored and recorded, the modal closes, the
  * sponsors learn that it waits on their review, and the submitter gets a receipt.
  */
-export function registerDiagnosticView(app: App, deps: SlackDeps): void {
+export function registerDiagnosticView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     DIAGNOSTIC_FORM.callbackId,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

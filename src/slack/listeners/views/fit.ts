@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import { FIT_CRITERIA } from '../../../domain/fit.js';
 import { type FitOutcome, submitFitAssessment } from '../../../services/fit-service.js';
 import { fitVerdictMessage } from '../../blocks/fit.js';
@@ -8,6 +8,7 @@ import { fitErrorBlocks, parseFitAnswers, parseFitMetadata } from '../../inputs/
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { type Notice, withNotices } from '../engagement-notices.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
 
@@ -17,7 +18,7 @@ const FIRST_BLOCK = FIT.holdsBlock(FIT_CRITERIA[0]?.key ?? '');
  * committed with it; if Slack refuses the DM, a `slack.error` is recorded in the workspace's
  * decision record), and the modal closes. A double submit stores and sends nothing new.
  */
-export function registerFitView(app: App, deps: SlackDeps): void {
+export function registerFitView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     FIT.callbackId,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

@@ -1,9 +1,4 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { SCOPE_LIMITS } from '../../../domain/scope.js';
 import { raiseChangeRequest } from '../../../services/change-request-service.js';
 import { reviewDeliverable, submitDeliverable } from '../../../services/deliverable-service.js';
@@ -24,6 +19,7 @@ import {
 import { viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
+import type { ListenerRoutes } from '../routes.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Target = { teamId: string; userId: string; slug: string };
@@ -80,7 +76,7 @@ function submission(
 }
 
 /** The change request, deliverable and deliverable review modals. */
-export function registerGovernedDeliveryViews(app: App, deps: SlackDeps): void {
+export function registerGovernedDeliveryViews(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     DELIVERY.changeModal,
     submission(

@@ -1,5 +1,5 @@
-import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../context.js';
+import type { ListenerRoutes } from '../routes.js';
 import { registerApprovalRejectView } from './approval-reject.js';
 import { registerEngagementViews } from './engagement.js';
 import { registerFitView } from './fit.js';
@@ -9,7 +9,7 @@ import { registerScopeViews } from './scope.js';
 import { registerStopViews } from './stop-authority.js';
 
 /** Registers every modal submission handler (one file per modal beside this one). */
-export function registerViews(app: App, deps: SlackDeps): void {
+export function registerViews(app: ListenerRoutes, deps: SlackDeps): void {
   registerScopeViews(app, deps);
   registerApprovalRejectView(app, deps);
   registerFitView(app, deps);

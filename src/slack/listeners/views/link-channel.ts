@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import {
   linkChannelForm,
   linkPartnerChannel,
@@ -10,6 +10,7 @@ import { parseEngagementMetadata } from '../../inputs/modal-values.js';
 import { NEW_ENGAGEMENT_FIELD_BLOCKS, parseChannelChoice } from '../../inputs/new-engagement.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const B = NEW_ENGAGEMENT.blocks;
 
@@ -18,7 +19,7 @@ const B = NEW_ENGAGEMENT.blocks;
  * already used elsewhere comes back inline); a new one is asked for. Checking or creating it in
  * Slack and the DM saying how it went are the prepare-partner-channel job.
  */
-export function registerLinkChannelView(app: App, deps: SlackDeps): void {
+export function registerLinkChannelView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     NEW_ENGAGEMENT.linkChannelCallbackId,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

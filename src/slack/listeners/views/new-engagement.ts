@@ -1,10 +1,11 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import { createEngagement } from '../../../services/engagement-service.js';
 import type { SlackDeps } from '../../context.js';
 import { NEW_ENGAGEMENT } from '../../ids.js';
 import { NEW_ENGAGEMENT_FIELD_BLOCKS, parseNewEngagement } from '../../inputs/new-engagement.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const FIRST_BLOCK = NEW_ENGAGEMENT.blocks.name;
 
@@ -14,7 +15,7 @@ const FIRST_BLOCK = NEW_ENGAGEMENT.blocks.name;
  * checking) the partner channel and the creator's summary DM are the prepare-partner-channel
  * job, committed with the engagement.
  */
-export function registerNewEngagementView(app: App, deps: SlackDeps): void {
+export function registerNewEngagementView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     NEW_ENGAGEMENT.callbackId,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import { reviewDiagnostic } from '../../../services/diagnostic-service.js';
 import type { SlackDeps } from '../../context.js';
 import { DIAGNOSTIC_FORM } from '../../ids.js';
@@ -7,6 +7,7 @@ import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { reviewDecisionDeps } from '../review-followup.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const REASON = DIAGNOSTIC_FORM.reasonBlock;
 
@@ -16,7 +17,7 @@ const REASON = DIAGNOSTIC_FORM.reasonBlock;
  * and the typed reason stays; otherwise the engagement returns to draft, pending approval
  * requests are withdrawn, and the reviewer and operator are told.
  */
-export function registerSendBackView(app: App, deps: SlackDeps): void {
+export function registerSendBackView(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     DIAGNOSTIC_FORM.sendBackCallbackId,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {

@@ -1,9 +1,4 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { raiseEscalation } from '../../../services/escalation-service.js';
 import { raiseRisk } from '../../../services/risk-service.js';
 import type { RiskModalMetadata } from '../../blocks/risk.js';
@@ -21,6 +16,7 @@ import {
 import { viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
+import type { ListenerRoutes } from '../routes.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Save = (
@@ -77,7 +73,7 @@ function submission(deps: SlackDeps, first: string, fields: Record<string, strin
 }
 
 /** The risk and escalation modals. */
-export function registerRiskViews(app: App, deps: SlackDeps): void {
+export function registerRiskViews(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     RISK.modal,
     submission(

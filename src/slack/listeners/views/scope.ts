@@ -1,9 +1,4 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { addScopeItem, addStageCheckpoint, viewScope } from '../../../services/scope-service.js';
 import { scopeOverview } from '../../blocks/scope.js';
 import type { SlackDeps } from '../../context.js';
@@ -19,6 +14,7 @@ import {
 import { viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { postToResponseUrl } from '../../response-url.js';
+import type { ListenerRoutes } from '../routes.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -85,7 +81,7 @@ function scopeSubmission(
 }
 
 /** The "Add scope item" and "Add stage checkpoint" modals. */
-export function registerScopeViews(app: App, deps: SlackDeps): void {
+export function registerScopeViews(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     SCOPE.itemModal,
     scopeSubmission(deps, {

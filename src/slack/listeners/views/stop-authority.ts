@@ -1,4 +1,4 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
+import type { ViewSubmitAction } from '@slack/bolt';
 import { stopWork } from '../../../services/stop-authority-service.js';
 import { noticeModal } from '../../blocks/approval-replies.js';
 import { stopReply } from '../../blocks/stop-authority.js';
@@ -8,6 +8,7 @@ import { ModalValues } from '../../inputs/modal-values.js';
 import { replyForError, viewErrorsFor } from '../../refusals.js';
 import { perRequest } from '../../request-identity.js';
 import { stopDecisionDeps } from '../engagement-notices.js';
+import type { ListenerRoutes } from '../routes.js';
 
 const REASON = STOP.reasonBlock;
 
@@ -16,7 +17,7 @@ const REASON = STOP.reasonBlock;
  * by the executive who submits it; a refusal (no reason, no longer active, no right to pause)
  * shows inline and the typed reason stays.
  */
-export function registerStopViews(app: App, deps: SlackDeps): void {
+export function registerStopViews(app: ListenerRoutes, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(
     STOP.pauseModal,
     perRequest(deps, async ({ ack, body, view, context }, deps) => {
