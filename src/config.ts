@@ -161,7 +161,6 @@ const schema = z.object({
   AMOS_JOB_EXPIRE: duration('5m'),
   AMOS_JOB_POLL: duration('2s').refine((ms) => ms >= 500, 'must be at least 500ms'),
   AMOS_HOME_DEBOUNCE: duration('2s'),
-  AMOS_JOB_YIELD: duration('10s'),
 });
 
 type SlackEnv = Partial<
@@ -225,8 +224,6 @@ export interface Config {
     readonly pollMs: number;
     /** App Home publishing waits this long so a burst of changes gives one publish. */
     readonly homeDebounceMs: number;
-    /** Workers wait at most this long for a gap between the requests in flight here (0: never). */
-    readonly yieldMs: number;
   };
 }
 
@@ -382,7 +379,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       expireMs: env.AMOS_JOB_EXPIRE,
       pollMs: env.AMOS_JOB_POLL,
       homeDebounceMs: env.AMOS_HOME_DEBOUNCE,
-      yieldMs: env.AMOS_JOB_YIELD,
     }),
   });
 }

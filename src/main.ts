@@ -17,7 +17,7 @@ import {
   keyCheckNotice,
 } from './services/installation-service.js';
 import { createTokenCipher } from './services/token-cipher.js';
-import { createSlackApp, type SlackApp } from './slack/app.js';
+import { createSlackApp } from './slack/app.js';
 
 export interface RunningApp {
   readonly config: Config;
@@ -118,25 +118,13 @@ export async function startApp(
       installationStore = createInstallationStore({ db, clock, cipher, previousCipher });
     }
     let scheduler: Scheduler | undefined;
-    let slack: SlackApp | undefined;
     if (role !== 'http') {
       const clientFor = workspaceClients({
         config,
         logger,
         ...(installationStore ? { installationStore } : {}),
       });
-      await jobs.startWorkers({
-        deps: services.deps,
-        logger,
-        config,
-        clientFor,
-        // Due jobs wait for the requests this process is answering (src/jobs/yield.ts); the
-        // Slack app starts just below.
-        requests: {
-          busy: () => slack?.busy() ?? false,
-          idle: (timeoutMs) => slack?.idle(timeoutMs) ?? Promise.resolve(),
-        },
-      });
+      await jobs.startWorkers({ deps: services.deps, logger, config, clientFor });
       logger.info({ jobs: JOBS.length }, 'job workers started');
       scheduler = startScheduler({
         deps: services.deps,
@@ -148,7 +136,7 @@ export async function startApp(
         everyMs: config.schedulerEvery,
       });
     }
-    slack =
+    const slack =
       role === 'worker'
         ? undefined
         : createSlackApp({

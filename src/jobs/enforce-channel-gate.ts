@@ -42,8 +42,6 @@ type Gate = z.infer<typeof payload>;
 export const enforceChannelGate = defineJob({
   name: ENFORCE_CHANNEL_GATE,
   kind: 'once',
-  // A partner in a closed channel is removed at once, however busy the app is.
-  urgent: true,
   payload,
   async handle(ctx, p) {
     // Decided under an older stage: a resume or termination committed since supersedes it.

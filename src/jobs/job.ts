@@ -78,8 +78,6 @@ export interface JobDefinition<P extends { teamId: string } = { teamId: string }
   readonly delayMs?: (config: Config) => number;
   /** How many run at once in one worker process (default 5). */
   readonly concurrency?: number;
-  /** Runs as soon as it is due, never waiting for the requests in flight (src/jobs/yield.ts). */
-  readonly urgent?: boolean;
   /** Carries the effect out; safe to run again (idempotent). */
   handle(ctx: JobContext, payload: P): Promise<void>;
   /**

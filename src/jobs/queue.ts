@@ -12,7 +12,6 @@ import type { EnqueueOptions, JobSender, PreparedJob, ServiceDeps } from '../ser
 import type { JobDefinition } from './job.js';
 import { jobContext } from './job-context.js';
 import { RunAgainLater, SlackCallFailed } from './slack-failure.js';
-import { type RequestActivity, type YieldState, yieldToRequests } from './yield.js';
 
 /** pg-boss keeps its tables in this schema of the app's own database. */
 export const JOB_SCHEMA = 'pgboss';
@@ -79,8 +78,6 @@ export interface WorkerRuntime {
   readonly config: Config;
   /** The bot client of a workspace, without retries of its own. */
   clientFor(teamId: string): Promise<WebClient>;
-  /** The requests this process answers, which due jobs wait for (src/jobs/yield.ts). */
-  readonly requests?: RequestActivity;
 }
 
 export interface JobQueue {
@@ -426,16 +423,11 @@ export async function startJobQueue(options: {
       done: Promise.resolve(),
     };
     loop.done = (async () => {
-      const yielding: YieldState = {};
       while (!stopping) {
         notified = false;
         const started = Date.now();
         let fetched = 0;
         try {
-          await yieldToRequests(runtime.requests, yielding, {
-            yieldMs: settings.yieldMs,
-            urgent: def.urgent ?? false,
-          });
           const jobs = await boss.fetch<Envelope>(def.name, { batchSize });
           fetched = jobs.length;
           // Fetched jobs run even when a stop began meanwhile: the stop waits for them.

@@ -56,8 +56,6 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** Resolves once no request is being processed (bounded): for draining and for tests. */
   idle(timeoutMs?: number): Promise<void>;
-  /** A request is being processed now (due jobs wait for it: src/jobs/yield.ts). */
-  busy(): boolean;
   /** The HTTP server (for tests that listen on port 0). */
   server(): Server | undefined;
 }
@@ -206,7 +204,6 @@ export function createSlackApp(deps: {
       await inFlight.idle(10_000);
     },
     idle: (timeoutMs) => inFlight.idle(timeoutMs),
-    busy: () => inFlight.busy(),
     server: () => httpServer,
   };
 }

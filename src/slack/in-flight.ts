@@ -4,8 +4,6 @@ import type { App } from '@slack/bolt';
 export interface InFlight {
   /** Resolves when no request is being processed, or after `timeoutMs`, whichever is first. */
   idle(timeoutMs?: number): Promise<void>;
-  /** A request is being processed now. */
-  busy(): boolean;
 }
 
 /**
@@ -31,7 +29,6 @@ export function trackInFlight(app: App): InFlight {
     }
   };
   return {
-    busy: () => count > 0,
     idle(timeoutMs = 10_000) {
       if (count === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
