@@ -430,7 +430,11 @@ describe('a vote while an approval DM is on its way', () => {
     const updates = () =>
       h.fake.callsTo('chat.update').filter((u) => json(u.args.blocks).includes('1 of 2 approvals'));
     await eventually(() => expect(updates().length).toBeGreaterThanOrEqual(2));
-    expect(updates().filter((u) => u.args.ts === held.response.ts)).toEqual([]);
+    // Unless the held call already outlasted the client's timeout (AMOS_SLACK_TIMEOUT, 3 s here,
+    // reached on a loaded machine) and its retry found the DM in the history and stored it.
+    if (h.fake.callsTo('conversations.history').length === 0) {
+      expect(updates().filter((u) => u.args.ts === held.response.ts)).toEqual([]);
+    }
     h.fake.releaseDelays();
     await h.app.idle();
     const heldUpdates = h.fake

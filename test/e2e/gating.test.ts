@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { createPartnerOrg } from '../support/factories.js';
+import { holdEngagementLock } from '../support/locks.js';
 import { eventually, partnerEngagement, recordsOf } from '../support/partner-channel.js';
 
 let h: Harness;
@@ -51,33 +52,6 @@ async function join(on: Harness, channelId: string, userId: string, eventId?: st
   const res = await deliverJoin(on, channelId, userId, eventId ? { eventId, retryNum: 1 } : {});
   expect(res.status).toBe(200);
   return res;
-}
-
-/** Holds the engagement's row lock (as another change would) until `release` is called. */
-async function holdEngagementLock(on: Harness, engagementId: string) {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked = () => {};
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const holder = on.db.transaction().execute(async (trx) => {
-    await trx
-      .selectFrom('engagement')
-      .select('id')
-      .where('id', '=', engagementId)
-      .forUpdate()
-      .execute();
-    locked();
-    await held;
-  });
-  await isLocked;
-  return async () => {
-    release();
-    await holder;
-  };
 }
 
 /** Whether a change stored this event's id (request_receipt), as a redelivery will look for. */
@@ -149,7 +123,7 @@ describe('a partner joining the gated partner channel (enforce, the default)', (
     const partner = members[0] as string;
     // Another change holds the engagement row past the lock timeout (1.5 s): the join waits,
     // times out and writes nothing, so it is not acked and Slack will deliver it again.
-    const release = await holdEngagementLock(h, engagement.id);
+    const release = await holdEngagementLock(h.db, engagement.id);
     let first: Awaited<ReturnType<typeof deliverJoin>>;
     try {
       first = await deliverJoin(h, channelId, partner);

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chainKey } from '../../src/domain/decision-record.js';
 import { ACTIVATION } from '../../src/slack/ids.js';
 import { type Harness, startHarness, TEAM } from '../support/app-harness.js';
 import { eventually } from '../support/approval-fixtures.js';
 import type { CommandResult } from '../support/driver.js';
+import { holdEngagementLock } from '../support/locks.js';
 import {
   type PartnerSetup,
   partnerEngagement,
@@ -96,27 +96,8 @@ describe('a partner before activation', () => {
   it('is answered before anything is locked or written: the boundary event follows the ack', async () => {
     const { engagement, channelId } = setup;
     const chain = chainKey(TEAM.id, engagement.id);
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked: () => void = () => {};
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
     // Another change holds the engagement row and the chain's append lock meanwhile.
-    const holder = h.db.transaction().execute(async (trx) => {
-      await trx
-        .selectFrom('engagement')
-        .select('id')
-        .where('id', '=', engagement.id)
-        .forUpdate()
-        .execute();
-      await sql`select pg_advisory_xact_lock(hashtextextended(${chain}, 0))`.execute(trx);
-      locked();
-      await released;
-    });
-    await isLocked;
+    const release = await holdEngagementLock(h.db, engagement.id, { chain });
     try {
       const res = await h.driver.command(partner, 'approve EX-1', { channelId });
       expect((res.json as { text?: string }).text).toContain(
@@ -124,8 +105,7 @@ describe('a partner before activation', () => {
       );
       expect(await recordsOf(h, engagement.id)).toEqual([]);
     } finally {
-      release();
-      await holder;
+      await release();
     }
     await eventually(async () => {
       const records = await recordsOf(h, engagement.id);

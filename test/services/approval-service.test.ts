@@ -15,6 +15,7 @@ import {
   steppingClock,
 } from '../support/approval-fixtures.js';
 import { grant, seedWorkspace } from '../support/factories.js';
+import { holdEngagementLock } from '../support/locks.js';
 
 // Concurrency of the one decision path, on real PostgreSQL: votes on one request serialise on
 // the engagement row lock, so a race yields exactly one decision and one transition.
@@ -139,20 +140,7 @@ describe('decide under concurrency', () => {
     expect((await vote()).kind).toBe('voted');
     // Another change holds the engagement row lock for longer than the lock timeout (1.5 s):
     // the repeat is answered from what it read, and never waits for (or times out on) the lock.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = h.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('engagement').select('id').where('id', '=', e.id).forUpdate().execute();
-      locked();
-      await held;
-    });
-    await isLocked;
+    const release = await holdEngagementLock(h.db, e.id);
     try {
       const outcomes = await Promise.all([vote(), vote(), vote()]);
       expect(outcomes.map((o) => o.kind)).toEqual([
@@ -161,8 +149,7 @@ describe('decide under concurrency', () => {
         'already_voted',
       ]);
     } finally {
-      release();
-      await holder;
+      await release();
     }
     const [stored] = await requestsOf(h, e.id);
     expect(stored?.votes).toHaveLength(1);

@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import type { Db } from '../../src/db/database.js';
+
+/**
+ * Holds an engagement's row lock (and, given a chain key, that decision chain's append lock),
+ * as another change in flight would, until the returned function is called; resolves once they
+ * are held.
+ */
+export async function holdEngagementLock(
+  db: Db,
+  engagementId: string,
+  options: { chain?: string } = {},
+): Promise<() => Promise<void>> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const holder = db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom('engagement')
+      .select('id')
+      .where('id', '=', engagementId)
+      .forUpdate()
+      .execute();
+    if (options.chain) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${options.chain}, 0))`.execute(trx);
+    }
+    locked();
+    await held;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await holder;
+  };
+}
