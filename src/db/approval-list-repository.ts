@@ -43,6 +43,11 @@ export async function listWaitingApprovals(
   total: number;
 }> {
   const voted = JSON.stringify([{ userId }]);
+  // Pending, not requested by them, no vote of theirs: the count's rows and the page's alike.
+  const waitingOn = (a: string) => sql`${sql.ref(`${a}.team_id`)} = ${teamId}
+    and ${sql.ref(`${a}.status`)} = 'pending'
+    and not (${userId} = any(${sql.ref(`${a}.requester_ids`)}))
+    and not (${sql.ref(`${a}.votes`)} @> ${voted}::jsonb)`;
   const ofSlug = options.slug
     ? sql`and a.engagement_id = (select id from engagement
         where team_id = ${teamId} and slug = ${options.slug})`
@@ -57,17 +62,12 @@ export async function listWaitingApprovals(
   >`
     select t.total, p.* from (
       select count(*)::int as total from approval_request a
-      where a.team_id = ${teamId} and a.status = 'pending'
-        and not (${userId} = any(a.requester_ids))
-        and not (a.votes @> ${voted}::jsonb) ${ofSlug}
+      where ${waitingOn('a')} ${ofSlug}
     ) t left join lateral (
       select approval_request.*, ${sql.raw(REQUEST_ENGAGEMENT_FIELDS.join(', '))}
       from approval_request
       join engagement on engagement.id = approval_request.engagement_id
-      where approval_request.team_id = ${teamId} and engagement.team_id = ${teamId}
-        and approval_request.status = 'pending'
-        and not (${userId} = any(approval_request.requester_ids))
-        and not (approval_request.votes @> ${voted}::jsonb) ${pageOfSlug}
+      where ${waitingOn('approval_request')} and engagement.team_id = ${teamId} ${pageOfSlug}
       order by approval_request.requested_at, approval_request.ref, approval_request.id
       limit ${options.limit}
     ) p on true`.execute(db);

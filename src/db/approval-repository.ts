@@ -308,18 +308,3 @@ export async function insertApprovalMessage(
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
-
-/** Every stored Slack copy of a request. */
-export async function listApprovalMessages(
-  db: Db | Trx,
-  teamId: string,
-  approvalRequestId: string,
-): Promise<ApprovalMessageRow[]> {
-  return db
-    .selectFrom('approval_message')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('approval_request_id', '=', approvalRequestId)
-    .orderBy('ts')
-    .execute();
-}

@@ -214,8 +214,7 @@ export async function loadEngagementFacts(
   db: Db | Trx,
   engagement: EngagementRow,
 ): Promise<EngagementFacts> {
-  const { rows } = await sql<FactsRow>`select ${factsColumns(engagement)}`.execute(db);
-  return toFacts(engagement, rows[0] as FactsRow);
+  return (await loadEngagementFactsAndPending(db, engagement)).facts;
 }
 
 /**

@@ -417,46 +417,9 @@ export interface DeliveryOverview {
   } | null;
 }
 
-/** What waits in an engagement's governed delivery: open CRs, deliverables to review, the next stage. */
-export async function deliveryOverview(
-  db: Db | Trx,
-  teamId: string,
-  engagementId: string,
-): Promise<DeliveryOverview> {
-  const [changes, deliverables, checkpoints, reviews] = await Promise.all([
-    db
-      .selectFrom('change_request')
-      .innerJoin('approval_request', 'approval_request.id', 'change_request.approval_request_id')
-      .select(['change_request.ref', 'change_request.type', 'change_request.description'])
-      .where('change_request.team_id', '=', teamId)
-      .where('change_request.engagement_id', '=', engagementId)
-      .where('approval_request.status', '=', 'pending')
-      .orderBy('change_request.raised_at')
-      .execute(),
-    listDeliverables(db, teamId, engagementId),
-    db
-      .selectFrom('stage_checkpoint')
-      .select(['ref', 'name', 'due_date'])
-      .where('team_id', '=', teamId)
-      .where('engagement_id', '=', engagementId)
-      .orderBy('due_date')
-      .orderBy('created_at')
-      .execute(),
-    listStageReviews(db, teamId, engagementId),
-  ]);
-  return overviewOf({
-    openChanges: changes,
-    waitingDeliverables: deliverables
-      .filter((d) => d.status === 'waiting')
-      .map((d) => ({ ref: d.ref, scopeRef: d.scope_ref, version: d.version })),
-    checkpoints,
-    stageReviews: reviews,
-  });
-}
-
 /**
  * The overview from its rows: the checkpoints by due date then creation, the stage reviews by
- * submission (`deliveryOverview` reads them; `/amos status` reads them in its one statement).
+ * submission (`/amos status` reads them in its one statement).
  */
 export function overviewOf(rows: {
   readonly openChanges: DeliveryOverview['openChanges'];

@@ -159,8 +159,11 @@ export async function loadGovernanceView(
 export function governanceShown(view: GovernanceView): string {
   return view.kind === 'risk'
     ? view.state
-    : `${view.state}|${view.level}|${view.reachedIds.length}`;
+    : escalationShown(view.state, view.level, view.reachedIds.length);
 }
+
+const escalationShown = (state: string, level: number, reached: number) =>
+  `${state}|${level}|${reached}`;
 
 /**
  * The same as `governanceShown` of the current view, read from the item's row alone (one
@@ -176,7 +179,7 @@ export async function governanceShownNow(
   if (subject === 'risk') return (await findRisk(deps.db, teamId, id))?.state;
   const escalation = await findEscalation(deps.db, teamId, id);
   return escalation
-    ? `${escalation.state}|${escalation.level}|${escalation.reached_ids.length}`
+    ? escalationShown(escalation.state, escalation.level, escalation.reached_ids.length)
     : undefined;
 }
 

@@ -9,15 +9,15 @@ import {
   loadStatusFacts,
 } from '../../src/db/engagement-repository.js';
 import { latestFitAssessment } from '../../src/db/fit-repository.js';
-import { deliveryOverview, overviewOf } from '../../src/db/governed-delivery-repository.js';
+import { overviewOf } from '../../src/db/governed-delivery-repository.js';
 import { listPartnerMemberIds } from '../../src/db/partner-member-repository.js';
-import { listOpenItems } from '../../src/db/risk-repository.js';
 import type { Database } from '../../src/db/tables.js';
 import type { EngagementFacts } from '../../src/domain/engagement.js';
 import { engagementStatus } from '../../src/services/engagement-status-service.js';
 import { addScopeItem } from '../../src/services/scope-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createEngagement, createPartnerOrg, grant } from '../support/factories.js';
+import { deliveryOverview, listOpenItems } from '../support/replaced-reads.js';
 
 // The engagement facts (lifecycle rules, `/amos status`, scope, activation) are one statement
 // where they were five or six, and `/amos status <slug>` reads one statement beyond the actor

@@ -5,13 +5,10 @@ import {
   governanceOfEngagements,
   listTransitions,
 } from '../../src/db/governance-repository.js';
-import {
-  escalationsReaching,
-  governanceWaitingRows,
-  risksOwnedBy,
-} from '../../src/db/risk-repository.js';
+import { governanceWaitingRows } from '../../src/db/risk-repository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createEngagement } from '../support/factories.js';
+import { escalationsReaching, risksOwnedBy } from '../support/replaced-reads.js';
 
 // App Home's governance figures read a fixed number of statements for any number of engagements;
 // the transitions read goes through the partial index of lifecycle records, not the whole chain.

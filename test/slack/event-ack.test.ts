@@ -9,6 +9,7 @@ import {
 } from '../../src/slack/event-ack.js';
 import { turns } from '../../src/slack/listeners/events/member-joined-channel.js';
 import { requestKey } from '../../src/slack/request-identity.js';
+import { deferred } from '../support/deferred.js';
 
 // The ack of an Events API request, as SocketModeReceiver gives it (it has no HTTP answer to
 // make): processEvent is called and, if it throws, the processEventErrorHandler decides
@@ -82,14 +83,8 @@ describe('an Events API request is acked after its listeners', () => {
   it('leaves it unacked when the listener is not done in time, and never acks it later', async () => {
     const app = makeApp(50);
     const log: string[] = [];
-    let finish = () => {};
-    const finished = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    let done = () => {};
-    const listenerDone = new Promise<void>((resolve) => {
-      done = resolve;
-    });
+    const { promise: finished, resolve: finish } = deferred();
+    const { promise: listenerDone, resolve: done } = deferred();
     app.event('member_joined_channel', async () => {
       await finished;
       log.push('listener done');
@@ -138,10 +133,7 @@ describe('the request key of an Events API delivery', () => {
 describe('joins taken in turns (member_joined_channel)', () => {
   it('runs at most atOnce; a join not handed a turn in time, or past the waiting bound, is not taken', async () => {
     const inTurn = turns(1, 1, 30);
-    let release = () => {};
-    const holding = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: holding, resolve: release } = deferred();
     const first = inTurn(() => holding.then(() => 'first'));
     const second = inTurn(async () => 'second');
     // The queue holds one: a third is refused at once.
@@ -157,10 +149,7 @@ describe('joins taken in turns (member_joined_channel)', () => {
   it('hands a freed turn to the next waiting, in arrival order', async () => {
     const inTurn = turns(1, 5, 5_000);
     const order: string[] = [];
-    let release = () => {};
-    const holding = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: holding, resolve: release } = deferred();
     const first = inTurn(() => holding.then(() => order.push('a')));
     const rest = ['b', 'c'].map((name) => inTurn(async () => order.push(name)));
     release();

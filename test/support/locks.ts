@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
+import { deferred } from './deferred.js';
 
 /**
  * Holds an engagement's row lock (and, given a chain key, that decision chain's append lock),
@@ -11,14 +12,8 @@ export async function holdEngagementLock(
   engagementId: string,
   options: { chain?: string } = {},
 ): Promise<() => Promise<void>> {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked = () => {};
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
+  const { promise: held, resolve: release } = deferred();
+  const { promise: isLocked, resolve: locked } = deferred();
   const holder = db.transaction().execute(async (trx) => {
     await trx
       .selectFrom('engagement')
